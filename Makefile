@@ -1,0 +1,52 @@
+# The front door. `make help` lists the targets; every target a newcomer meets says what to try
+# when it fails.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SUBMISSION ?= student
+Q ?=
+FROM ?=
+OFFLINE_CIFAR := $(wildcard ../shared/data/cifar10-jpeg.tar.gz)
+
+.PHONY: help venv grade test student check-student data bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10)' 2>/dev/null || \
+	  { echo "error: Python >= 3.10 is needed; run e.g. 'make PYTHON=python3.11 ...'"; exit 1; }
+	$(PYTHON) -m venv $(VENV) || { echo "hint: install your system's python3-venv package"; exit 1; }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet . || \
+	  { echo "hint: pip could not install the dependencies of pyproject.toml; check your connection, then 'make clean venv'"; exit 1; }
+	@touch $@
+
+venv: $(VENV)/.installed ## build the virtual environment (.venv) with every dependency
+
+grade: venv ## grade a submission: make grade [SUBMISSION=student] [Q=Q1a,Q2d]
+	@$(PY) -m datasets info >/dev/null 2>&1 || $(MAKE) --no-print-directory data-auto || \
+	  echo "warning: CIFAR-10 is not set up; the training checks (Q3b, Q4b) will say how to get it"
+	$(PY) -m autograder grade $(SUBMISSION) $(if $(Q),--only $(Q)) || \
+	  { echo "hint: the grader itself failed; 'make grade Q=Q1a' grades one question, '-v' details: $(PY) -m autograder grade $(SUBMISSION) -v"; exit 1; }
+
+data: venv ## get CIFAR-10: official download, or make data FROM=<folder or .tar.gz>
+	$(PY) -m datasets get $(if $(FROM),--from $(FROM))
+
+data-auto: venv
+	$(PY) -m datasets get $(if $(OFFLINE_CIFAR),--from $(OFFLINE_CIFAR))
+
+test: venv ## run the harness's own tests
+	$(PY) -m pytest $(if $(CI),-q,)
+
+student: venv ## regenerate student/ from solution/
+	$(PY) -m autograder assign
+
+check-student: venv ## fail if student/ is stale
+	$(PY) -m autograder assign --check
+
+bench: venv ## print grading and training speed measurements
+	$(PY) bench/grade_speed.py
+
+clean: ## remove the virtual environment and reports (keeps data/)
+	rm -rf $(VENV) reports .pytest_cache

@@ -1,0 +1,48 @@
+"""Command line: `python -m autograder grade SUBMISSION_DIR ...` and `python -m autograder assign`.
+
+Exit codes: 0 whenever grading ran (whatever the score); 2 for bad arguments; 3 when the grader
+itself could not run (for example an unknown question in --only, or an unwritable report folder).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_USAGE, EXIT_GRADER = 0, 2, 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    grade = commands.add_parser("grade", help="grade one submission folder")
+    grade.add_argument("submission", type=Path, help="folder holding chain_rule.py, two_layer_net.py, "
+                       "hyperparams.py, mlp.py")
+    grade.add_argument("--results", type=Path, default=None,
+                       help="where to write Gradescope results.json (default: REPORT/results.json)")
+    grade.add_argument("--report", type=Path, default=None,
+                       help="folder for the HTML report and figures (default: reports/<submission name>)")
+    grade.add_argument("--only", default="", help="comma-separated questions or check ids to grade, "
+                       "e.g. Q1a,Q2d (default: all)")
+    grade.add_argument("--workers", type=int, default=2, help="checks run at once (default: 2)")
+    grade.add_argument("--time-scale", type=float, default=1.0,
+                       help="multiply every time limit, for slow machines (default: 1.0)")
+    grade.add_argument("--verbose", "-v", action="store_true", help="print the details of failed checks")
+    grade.add_argument("--no-html", action="store_true", help="skip the HTML report (default: write it)")
+
+    assign = commands.add_parser("assign", help="generate student/ from solution/")
+    assign.add_argument("--source", type=Path, default=Path("solution"), help="default: solution")
+    assign.add_argument("--target", type=Path, default=Path("student"), help="default: student")
+    assign.add_argument("--check", action="store_true", help="only report whether target is stale")
+
+    args = parser.parse_args(argv)
+    if args.command == "grade":
+        from .cli_grade import run_grade
+        return run_grade(args)
+    from .assign import run_assign
+    return run_assign(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

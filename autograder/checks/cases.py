@@ -1,0 +1,54 @@
+"""Inputs the checks send to the student's code: the exercise's toy net and hidden random nets.
+
+Hidden nets have other sizes and non-zero biases, drawn from a seed fixed per check, so hard-coded
+toy answers fail them while the same submission always sees the same inputs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..oracles.reference_values import toy_problem
+
+# (N, D, H, C) of the hidden cases: none equal the toy's (5, 4, 10, 3).
+HIDDEN_SIZES = ((7, 6, 8, 4), (12, 5, 3, 6))
+KINK_MARGIN = 1e-3  # |hidden pre-activation| must exceed this, far above the step h = 1e-5 x |X|
+
+
+@dataclass
+class NetCase:
+    name: str
+    params: dict[str, np.ndarray]
+    X: np.ndarray
+    y: np.ndarray
+
+    def inputs(self, **extra) -> dict:
+        return {**{k: v for k, v in self.params.items()}, "X": self.X, "y": self.y, **extra}
+
+
+def toy_case() -> NetCase:
+    params, X, y = toy_problem()
+    return NetCase("the exercise's toy net", params, X, y)
+
+
+def hidden_case(rng: np.random.RandomState, sizes: tuple[int, int, int, int], name: str) -> NetCase:
+    """A random net whose hidden pre-activations stay clear of the ReLU kink."""
+    N, D, H, C = sizes
+    while True:
+        params = {"W1": rng.randn(D, H) * 0.5, "b1": rng.randn(H) * 0.3,
+                  "W2": rng.randn(H, C) * 0.5, "b2": rng.randn(C) * 0.3}
+        X = rng.randn(N, D) * 2.0
+        if np.min(np.abs(X @ params["W1"] + params["b1"])) > KINK_MARGIN:
+            break
+    y = rng.randint(C, size=N)
+    y[:C] = np.arange(C)[: min(C, N)]  # every class appears at least once
+    return NetCase(name, params, X, y)
+
+
+def all_cases(rng: np.random.RandomState) -> list[NetCase]:
+    cases = [toy_case()]
+    for i, sizes in enumerate(HIDDEN_SIZES, 1):
+        N, D, H, C = sizes
+        cases.append(hidden_case(rng, sizes, f"hidden net {i} (N={N}, D={D}, H={H}, C={C})"))
+    return cases

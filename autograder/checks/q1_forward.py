@@ -1,0 +1,78 @@
+"""Q1a (two_layer_net.py): the forward pass returns softmax probabilities; predict takes the argmax."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..catalogue import Outcome, check
+from ..oracles import torch_oracle
+from ..oracles.reference_values import TOY_FIRST_ROW_PROBS, TOY_LAST_ROW_PROBS
+from ..sandbox import TOY
+from .cases import all_cases, hidden_case, toy_case
+from .compare import close, summary
+
+FILES = ("two_layer_net.py",)
+
+
+def _logits_hint(probs: np.ndarray) -> str:
+    rows = np.asarray(probs).sum(axis=1) if np.ndim(probs) == 2 else np.array([np.nan])
+    if np.all(np.isfinite(rows)) and not np.allclose(rows, 1.0, atol=1e-6):
+        return ("\nHint: the rows do not sum to 1: loss(X) must return softmax probabilities, not "
+                "the raw scores (this exercise differs from CS231n here).")
+    return ""
+
+
+@check("Q1a", points=1.5, files=FILES)
+def toy_probabilities(ctx) -> Outcome:
+    """Probabilities of the exercise's toy net match the published values"""
+    case = toy_case()
+    probs = ctx.probe("two_layer_net.probabilities", case.inputs(), TOY)["probs"]
+    truth = torch_oracle.two_layer_net(case.params, case.X)["probs"]
+    comparisons = [close("probabilities vs torch autograd", probs, truth, 1e-7)]
+    if probs.shape == truth.shape:
+        comparisons.append(close("first row vs the published values", probs[0], TOY_FIRST_ROW_PROBS, 1e-6))
+        comparisons.append(close("last row vs the published values", probs[-1], TOY_LAST_ROW_PROBS, 1e-6))
+    ok, first, lines = summary(comparisons)
+    return Outcome(1.0 if ok else 0.0, "toy probabilities match" if ok else first,
+                   lines + ("" if ok else _logits_hint(probs)))
+
+
+@check("Q1a", points=1.5, files=FILES)
+def hidden_probabilities(ctx) -> Outcome:
+    """Probabilities of hidden nets of other sizes with non-zero biases"""
+    comparisons = []
+    last = None
+    for case in all_cases(ctx.rng("cases"))[1:]:
+        last = ctx.probe("two_layer_net.probabilities", case.inputs(), TOY)["probs"]
+        truth = torch_oracle.two_layer_net(case.params, case.X)["probs"]
+        comparisons.append(close(f"probabilities of {case.name}", last, truth, 1e-7))
+    ok, first, lines = summary(comparisons)
+    hint = "" if ok else _logits_hint(last) or ("\nHint: use the sizes of X and params, never the "
+                                                "toy's numbers; add both biases.")
+    return Outcome(1.0 if ok else 0.0, "hidden probabilities match" if ok else first, lines + hint)
+
+
+@check("Q1a", points=0.5, files=FILES)
+def stable_softmax(ctx) -> Outcome:
+    """Probabilities stay finite for huge scores (numerically stable softmax)"""
+    case = hidden_case(ctx.rng("huge"), (6, 5, 7, 4), "a net with scores near 1000")
+    case.params["W2"] = case.params["W2"] * 400.0
+    probs = ctx.probe("two_layer_net.probabilities", case.inputs(), TOY)["probs"]
+    truth = torch_oracle.two_layer_net(case.params, case.X)["probs"]
+    result = close("probabilities with scores near 1000", probs, truth, 1e-7)
+    hint = "" if result.ok else ("\nHint: subtract each row's maximum score before np.exp; the "
+                                 "probabilities do not change, and exp can no longer overflow.")
+    return Outcome(1.0 if result.ok else 0.0, "stable for huge scores" if result.ok else result.message,
+                   result.message + hint)
+
+
+@check("Q1a", points=0.5, files=FILES)
+def predict_labels(ctx) -> Outcome:
+    """predict(X) returns the most probable class of every sample"""
+    comparisons = []
+    for case in all_cases(ctx.rng("cases")):
+        labels = ctx.probe("two_layer_net.predict", case.inputs(), TOY)["labels"]
+        expected = np.argmax(torch_oracle.two_layer_net(case.params, case.X)["probs"], axis=1)
+        comparisons.append(close(f"predicted labels of {case.name}", labels, expected.astype(np.float64), 0.0))
+    ok, first, lines = summary(comparisons)
+    return Outcome(1.0 if ok else 0.0, "labels match" if ok else first,
+                   lines + ("" if ok else "\nHint: one label per row of X: np.argmax over axis 1."))

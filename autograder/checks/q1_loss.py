@@ -1,0 +1,77 @@
+"""Q1b (two_layer_net.py): mean softmax cross-entropy plus reg * (|W1|^2 + |W2|^2)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..catalogue import Outcome, check
+from ..oracles import torch_oracle
+from ..oracles.reference_values import TOY_LOSS_AT_REG_005
+from ..sandbox import TOY
+from .cases import all_cases, toy_case
+from .compare import close, summary
+
+FILES = ("two_layer_net.py",)
+TOY_REG = 0.05
+
+
+def _loss(ctx, case, reg: float) -> float:
+    return float(ctx.probe("two_layer_net.loss_and_grads", case.inputs(reg=reg), TOY)["loss"])
+
+
+def _penalty(params) -> float:
+    return float(np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))
+
+
+@check("Q1b", points=2.0, files=FILES)
+def toy_loss(ctx) -> Outcome:
+    """Loss of the toy net at reg=0.05 equals the published 1.30378789133"""
+    case = toy_case()
+    got = _loss(ctx, case, TOY_REG)
+    result = close("loss at reg=0.05", np.array(got), np.array(TOY_LOSS_AT_REG_005), 1e-10)
+    hint = ""
+    if not result.ok:
+        data_loss = torch_oracle.two_layer_net(case.params, case.X, case.y, 0.0)["loss"]
+        penalty = TOY_REG * _penalty(case.params)
+        if abs(got - (data_loss + 0.5 * penalty)) < 1e-8:
+            hint = "Hint: the penalty is reg * (sum W1^2 + sum W2^2), with no factor 1/2."
+        elif abs(got - (data_loss + penalty / case.X.shape[0])) < 1e-8:
+            hint = "Hint: average the cross-entropy over N, but do not divide the penalty by N."
+        elif abs(got - data_loss * case.X.shape[0] - penalty) < 1e-8:
+            hint = "Hint: the data loss is the mean over the N samples, not the sum."
+        else:
+            hint = ("Hint: loss = -mean(log probs[i, y[i]]) + reg * (sum W1^2 + sum W2^2); check "
+                    "that you index the probability of the correct class of each sample.")
+    return Outcome(1.0 if result.ok else 0.0, "toy loss matches" if result.ok else result.message,
+                   result.message + ("\n" + hint if hint else ""), {"loss": got})
+
+
+@check("Q1b", points=1.5, files=FILES)
+def hidden_loss(ctx) -> Outcome:
+    """Loss of hidden nets of other sizes, with and without regularisation"""
+    comparisons = []
+    for case in all_cases(ctx.rng("cases"))[1:]:
+        for reg in (0.0, 0.1):
+            got = _loss(ctx, case, reg)
+            truth = torch_oracle.two_layer_net(case.params, case.X, case.y, reg)["loss"]
+            comparisons.append(close(f"loss of {case.name}, reg={reg}", np.array(got), np.array(truth), 1e-9))
+    ok, first, lines = summary(comparisons)
+    return Outcome(1.0 if ok else 0.0, "hidden losses match" if ok else first, lines)
+
+
+@check("Q1b", points=0.5, files=FILES)
+def regularisation(ctx) -> Outcome:
+    """The penalty is reg * (|W1|^2 + |W2|^2): weights only, no 1/2, not divided by N"""
+    case = all_cases(ctx.rng("cases"))[1]
+    reg = 0.3
+    added = _loss(ctx, case, reg) - _loss(ctx, case, 0.0)
+    expected = reg * _penalty(case.params)
+    result = close("loss(reg=0.3) - loss(reg=0)", np.array(added), np.array(expected), 1e-9)
+    if result.ok:
+        return Outcome.passed("penalty convention matches", result.message)
+    with_biases = expected + reg * float(np.sum(case.params["b1"] ** 2) + np.sum(case.params["b2"] ** 2))
+    for wrong, hint in ((0.5 * expected, "there is no factor 1/2 in this exercise's penalty"),
+                        (expected / case.X.shape[0], "do not divide the penalty by N"),
+                        (with_biases, "biases are not regularised")):
+        if abs(added - wrong) < 1e-9 * max(1.0, abs(wrong)):
+            return Outcome.failed(f"penalty off: {hint}", result.message)
+    return Outcome.failed(result.message, result.message)

@@ -1,0 +1,166 @@
+"""Q4b (mlp.py + hyperparams.py): the training loop, evaluate(), and accuracy on CIFAR-10."""
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+from ..catalogue import Outcome, check
+from ..sandbox import TORCH, TOY, TRAINING
+from .budget import accuracy_fraction, cifar_labels, data_missing_outcome, mlp_macs
+from .compare import close, summary
+
+FILES = ("mlp.py",)
+HIDDEN = [16]
+FULL_AT, ZERO_AT = 0.50, 0.42
+# Multiply-accumulates of one training: epochs * 49,000 * sum(in * out) over the Linear layers.
+MAX_MACS = 3.0e12
+TIME_LIMIT_S = 150.0
+
+
+def _grader_steps(start: dict, images, labels, optimizer: dict, lr: float, decay: float, wd: float):
+    """Two steps of the student's optimizer class on the grader's own Linear/ReLU stack."""
+    import torch
+
+    torch.manual_seed(0)
+    layers = []
+    n = len(HIDDEN) + 1
+    for j in range(n):
+        W = torch.tensor(start[f"w_{j}"], dtype=torch.float32)
+        linear = torch.nn.Linear(W.shape[1], W.shape[0])
+        with torch.no_grad():
+            linear.weight.copy_(W)
+            linear.bias.copy_(torch.tensor(start[f"b_{j}"], dtype=torch.float32))
+        layers += [linear, torch.nn.ReLU()] if j < n - 1 else [linear]
+    model = torch.nn.Sequential(*layers)
+    cls = getattr(torch.optim, optimizer["name"], None)
+    if cls is None or not isinstance(cls, type) or not issubclass(cls, torch.optim.Optimizer):
+        return None, f"make_optimizer() returned {optimizer['name']}, not an optimizer of torch.optim"
+    accepted = inspect.signature(cls).parameters
+    kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in optimizer["settings"].items()
+              if k in accepted and k not in ("params", "lr")}
+    opt = cls(model.parameters(), lr=lr, **kwargs)
+    x = torch.tensor(images, dtype=torch.float32).reshape(len(images), -1)
+    y = torch.tensor(labels.astype(np.int64))
+    for step in range(2):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+        for group in opt.param_groups:
+            group["lr"] *= decay
+    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+    return [(m.weight.detach().double().numpy(), m.bias.detach().double().numpy()) for m in linears], ""
+
+
+@check("Q4b", points=1.0, files=FILES, time_limit_s=60.0, depends_on=("Q4a.architecture",))
+def two_training_steps(ctx) -> Outcome:
+    """Two epochs of train_model on one fixed batch equal two steps of your optimizer done by the grader"""
+    rng = ctx.rng("steps")
+    images = rng.randn(8, 3, 32, 32).astype(np.float32)
+    labels = rng.randint(10, size=8)
+    widths = [3072, *HIDDEN, 10]
+    start = {}
+    for j, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
+        start[f"w_{j}"] = (rng.randn(b, a) * 0.02).astype(np.float32)
+        start[f"b_{j}"] = (rng.randn(b) * 0.1).astype(np.float32)
+    lr, decay, wd = 0.01, 0.5, 0.01
+    got = ctx.probe("mlp_training.two_steps", {**start, "images": images, "labels": labels,
+                                               "hidden": HIDDEN, "num_classes": 10, "learning_rate": lr,
+                                               "learning_rate_decay": decay, "weight_decay": wd}, TORCH)
+    optimizer = got["optimizer"]
+    if abs(float(optimizer["settings"].get("weight_decay", 0.0)) - wd) > 1e-12:
+        return Outcome.failed("make_optimizer() ignores weight_decay: pass it to the optimizer",
+                              f"optimizer: {optimizer}")
+    expected, problem = _grader_steps(start, images, labels, optimizer, lr, decay, wd)
+    if expected is None:
+        return Outcome.failed(problem, f"optimizer: {optimizer}")
+    comparisons = []
+    for j, (W, b) in enumerate(expected):
+        comparisons.append(close(f"Linear {j} weight after 2 steps", got[f"w_{j}"], W, 1e-4))
+        comparisons.append(close(f"Linear {j} bias after 2 steps", got[f"b_{j}"], b, 1e-4))
+    history_ok = all(got[f"hist_{k}"].size == 2 for k in ("loss", "train_acc", "val_acc"))
+    ok, first, lines = summary(comparisons)
+    details = f"optimizer: {optimizer['name']} {optimizer['settings']}\n{lines}"
+    if not ok:
+        unchanged = all(np.allclose(got[f"w_{j}"], start[f"w_{j}"]) for j in range(len(expected)))
+        hint = ("the weights did not change: call optimizer.step() after loss.backward()" if unchanged else
+                "per batch: optimizer.zero_grad(), logits = model(images), loss = criterion(logits, labels), "
+                "loss.backward(), optimizer.step(); after each epoch multiply every param group's lr by the decay")
+        return Outcome.failed(f"{first}; {hint}", details + "\nHint: " + hint)
+    if not history_ok:
+        return Outcome(0.5, "the steps are right, but the history needs one entry per epoch in loss, "
+                       "train_acc and val_acc", details)
+    return Outcome.passed(f"two steps of {optimizer['name']} match", details)
+
+
+@check("Q4b", points=0.5, files=FILES, time_limit_s=60.0)
+def evaluation(ctx) -> Outcome:
+    """evaluate() runs in eval mode and counts every sample, also in a short last batch"""
+    rng = ctx.rng("evaluate")
+    n, batch = 23, 10
+    labels = rng.randint(10, size=n)
+    predicted = labels.copy()
+    predicted[:20:2] = (labels[:20:2] + 1) % 10   # half of the first 20 wrong; the short last batch right
+    images = np.zeros((n, 3, 32, 32), np.float32)
+    images[:, 0, 0, 0] = predicted                 # the grader's model predicts the first pixel's class
+    got = ctx.probe("mlp_training.evaluation", {"images": images, "labels": labels, "batch_size": batch}, TORCH)
+    expected = float(np.mean(predicted == labels))
+    problems = []
+    if int(got["training_calls"]) > 0:
+        problems.append("the model was in training mode during evaluate(): call model.eval() first "
+                        "(dropout would otherwise change the predictions)")
+    if int(got["seen"]) != n:
+        problems.append(f"evaluate() ran the model on {got['seen']} samples; the loader holds {n}")
+    if abs(float(got["accuracy"]) - expected) > 1e-9:
+        problems.append(f"evaluate() returned {got['accuracy']:.4f}; expected {expected:.4f} (correct "
+                        "predictions over all samples, not over the last batch or averaged per batch)")
+    if problems:
+        return Outcome.failed(problems[0], "\n".join(problems))
+    return Outcome.passed("eval mode, every sample counted")
+
+
+@check("Q4b", points=1.5, files=("mlp.py", "hyperparams.py"), time_limit_s=TIME_LIMIT_S,
+       depends_on=("Q4a.architecture",))
+def cifar_accuracy(ctx) -> Outcome:
+    """Your hyperparams.mlp() reach >= 50% test accuracy on CIFAR-10 (partial from 42%)"""
+    settings = ctx.probe("hyperparams.mlp", {}, TOY, files=("hyperparams.py",))
+    problems = _validate(settings)
+    if problems:
+        return Outcome.failed(problems[0], "\n".join(problems), settings=settings)
+    missing = data_missing_outcome()
+    if missing is not None:
+        return missing
+    got = ctx.probe("mlp_training.cifar_training",
+                    {"settings": settings, "seed": ctx.seed("init") % 2**31,
+                     "threads": ctx.config.threads_per_probe}, TRAINING.scaled(wall_s=TIME_LIMIT_S))
+    labels = cifar_labels()
+    test_acc = float(np.mean(got["test_pred"] == labels["y_test"])) if got["test_pred"].shape == labels["y_test"].shape else 0.0
+    val_acc = float(np.mean(got["val_pred"] == labels["y_val"])) if got["val_pred"].shape == labels["y_val"].shape else 0.0
+    fraction = accuracy_fraction(test_acc, ZERO_AT, FULL_AT)
+    details = (f"settings: {settings}\ntraining took {got['train_seconds']:.1f} s; validation accuracy "
+               f"{val_acc:.2%}; test accuracy {test_acc:.2%} (full points at {FULL_AT:.0%}, none below {ZERO_AT:.0%})")
+    outcome = Outcome(fraction, f"test accuracy {test_acc:.2%} (validation {val_acc:.2%})", details,
+                      {"test_accuracy": test_acc, "val_accuracy": val_acc,
+                       "train_seconds": float(got["train_seconds"]), "settings": settings})
+    outcome.artifacts = {k: got[f"hist_{k}"].tolist() for k in ("loss", "train_acc", "val_acc")}
+    return outcome
+
+
+def _validate(settings: dict) -> list[str]:
+    problems = []
+    if not settings["hidden_layers"] or min(settings["hidden_layers"]) < 1:
+        problems.append("hidden_layers must list at least one positive width")
+    for key in ("epochs", "batch_size"):
+        if settings[key] < 1:
+            problems.append(f"{key} must be at least 1, got {settings[key]}")
+    if not 0 < settings["learning_rate"] < 10:
+        problems.append(f"learning_rate must be in (0, 10), got {settings['learning_rate']}")
+    if not 0 < settings["learning_rate_decay"] <= 1:
+        problems.append(f"learning_rate_decay must be in (0, 1], got {settings['learning_rate_decay']}")
+    if settings["weight_decay"] < 0 or not 0 <= settings.get("dropout", 0.0) < 1:
+        problems.append("weight_decay must be >= 0 and dropout in [0, 1)")
+    if not problems and mlp_macs(settings) > MAX_MACS:
+        problems.append(f"these settings need {mlp_macs(settings):.2e} multiply-adds of training, over the "
+                        f"budget of {MAX_MACS:.1e} (epochs * 49,000 * sum of in*out of the Linear layers); "
+                        "use fewer epochs or narrower layers")
+    return problems

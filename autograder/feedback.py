@@ -1,0 +1,62 @@
+"""Turns the ways a check can go wrong into CheckResults with messages a student can act on."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .catalogue import Check
+from .results import CheckResult
+from .sandbox import ProbeFailure
+
+HINTS = {
+    "timeout": "Look for an endless loop, or work that grows far beyond what the check needs.",
+    "memory": "Avoid building (N, N) or (N, D, H) temporaries; work on whole matrices instead.",
+    "crash": "Run the same call yourself in a terminal to see what ends the process.",
+    "bad_return": "Check what the function returns against the docstring in the skeleton.",
+}
+
+
+def failure_result(chk: Check, failure: ProbeFailure, duration: float) -> CheckResult:
+    """A CheckResult for student code that raised, timed out, crashed or was not written yet."""
+    where = failure.where or {}
+    place = ""
+    if where.get("file"):
+        place = f"{where['file']}, line {where.get('line', '?')}"
+        if where.get("function"):
+            place += f", in {where['function']}()"
+    message = failure.message.removeprefix("NotImplementedError: ")
+    if failure.kind == "not_implemented":
+        feedback = f"not implemented yet: {message}"
+    elif failure.kind == "import_error":
+        feedback = f"{where.get('file', 'your file')} could not be imported ({place}): {message}"
+    elif failure.kind == "missing":
+        feedback = message
+    elif failure.kind == "exception":
+        feedback = f"your code raised {message}" + (f" ({place})" if place else "")
+    else:
+        feedback = f"your code {message}" if not message.startswith("your code") else message
+    lines = []
+    if where.get("code"):
+        lines.append(f"{place}:\n    {where['code']}")
+    if failure.traceback:
+        lines.append("Traceback (your files only):\n" + failure.traceback.rstrip())
+    if failure.kind in HINTS:
+        lines.append("Hint: " + HINTS[failure.kind])
+    if failure.output.strip():
+        lines.append("Your code printed (last lines):\n" + failure.output.strip()[-1500:])
+    return CheckResult(chk.id, chk.question, chk.title, chk.points, 0.0, "error", feedback,
+                       "\n".join(lines), chk.visibility, round(duration, 3),
+                       {"failure": failure.kind})
+
+
+def missing_file_result(chk: Check, missing: list[str], submission: Path) -> CheckResult:
+    names = ", ".join(missing)
+    return CheckResult(chk.id, chk.question, chk.title, chk.points, 0.0, "error",
+                       f"missing file {names}: put it in {submission}/ (a regular file, not a link)",
+                       "", chk.visibility, 0.0, {"failure": "missing"})
+
+
+def grader_error_result(chk: Check, trace: str, duration: float) -> CheckResult:
+    """The grader itself broke: not the student's fault; the traceback is kept for the staff."""
+    return CheckResult(chk.id, chk.question, chk.title, chk.points, 0.0, "grader_error",
+                       "autograder error (not your fault): please tell the course staff",
+                       trace[-4000:], chk.visibility, round(duration, 3), {"failure": "grader_error"})

@@ -1,0 +1,1 @@
+"""Reporters render one GradeReport; none of them computes a score."""

@@ -1,0 +1,38 @@
+"""The terminal table a student reads after `make grade`."""
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+from ..results import GradeReport
+
+MARKS = {"passed": "PASS", "partial": "PART", "failed": "FAIL", "skipped": "SKIP", "error": "FAIL",
+         "grader_error": "ERR!"}
+
+
+def render(report: GradeReport, width: int | None = None, verbose: bool = False) -> str:
+    """Question, check, points, one line of feedback per check; the total at the end."""
+    width = width or min(shutil.get_terminal_size((110, 20)).columns, 140)
+    lines = [f"Grading {report.submission}", ""]
+    header = f"{'':4} {'question':8} {'points':>11}  check / feedback"
+    lines += [header, "-" * min(width, 110)]
+    for question, results in report.by_question().items():
+        for result in results:
+            points = f"{_num(result.points)}/{_num(result.max_points)}"
+            lines.append(f"{MARKS[result.status]:4} {question:8} {points:>11}  {result.title}")
+            indent = " " * 27
+            for line in textwrap.wrap(result.feedback, width=max(40, width - len(indent))) or [""]:
+                lines.append(indent + line)
+            if verbose and result.details and result.status != "passed":
+                for detail in result.details.splitlines()[:40]:
+                    lines.append(indent + "  " + detail)
+    lines.append("-" * min(width, 110))
+    per_question = "  ".join(f"{q} {_num(p)}/{_num(m)}" for q, (p, m) in report.question_scores().items())
+    lines.append(per_question)
+    lines.append(f"Total: {_num(report.score)}/{_num(report.max_score)}   "
+                 f"({report.execution_time_s:.1f} s)")
+    return "\n".join(lines)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,140 @@
+"""Probes for Q4b (mlp.py): two optimizer steps, evaluate(), and CIFAR-10 training."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from . import StudentFailure, Submission, as_array, as_float
+from .mlp import _linears, _torch
+
+HISTORY_KEYS = ("loss", "train_acc", "val_acc")
+
+
+def _history(stats, epochs: int) -> dict:
+    if not isinstance(stats, dict):
+        raise StudentFailure("bad_return", f"train_model() should return a dict, got {type(stats).__name__}")
+    out = {}
+    for key in HISTORY_KEYS:
+        values = stats.get(key)
+        if not isinstance(values, (list, tuple)):
+            raise StudentFailure("bad_return", f"train_model()[{key!r}] should be a list with one entry per epoch")
+        out[key] = np.array([as_float(v, f"an entry of train_model()[{key!r}]") for v in list(values)[:10_000]])
+    return out
+
+
+def _optimizer_description(optimizer, torch) -> dict:
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise StudentFailure("bad_return", "make_optimizer() should return a torch.optim optimizer, got "
+                             f"{type(optimizer).__name__}")
+    group = optimizer.param_groups[0]
+    settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in group.items()
+                if k != "params" and isinstance(v, (int, float, bool, tuple)) and not isinstance(v, str)}
+    return {"name": type(optimizer).__name__, "module": type(optimizer).__module__, "settings": settings}
+
+
+def two_steps(inputs: dict, submission: Submission) -> dict:
+    """train_model for 2 epochs over a loader holding one fixed batch: exactly two optimizer steps.
+
+    Returns the optimizer's class and settings (from make_optimizer on a copy), the Linear
+    weights after training (w_<j>, b_<j>) and the history.
+    """
+    torch = _torch()
+    module = submission.module("mlp")
+    hidden = [int(h) for h in inputs["hidden"]]
+    images = torch.tensor(inputs["images"], dtype=torch.float32)     # (B, 3, 32, 32)
+    labels = torch.tensor(inputs["labels"].astype(np.int64))          # (B,)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(images, labels),
+                                         batch_size=len(labels), shuffle=False)
+
+    def fresh_model():
+        model = module.MultiLayerPerceptron(3072, hidden, int(inputs["num_classes"]))
+        with torch.no_grad():
+            for j, layer in enumerate(_linears(model, torch)):
+                layer.weight.copy_(torch.tensor(inputs[f"w_{j}"], dtype=torch.float32))
+                layer.bias.copy_(torch.tensor(inputs[f"b_{j}"], dtype=torch.float32))
+        return model
+
+    lr, wd = float(inputs["learning_rate"]), float(inputs["weight_decay"])
+    out = {"optimizer": _optimizer_description(module.make_optimizer(fresh_model(), lr, wd), torch)}
+    model = fresh_model()
+    stats = module.train_model(model, loader, loader, epochs=2, learning_rate=lr,
+                               learning_rate_decay=float(inputs["learning_rate_decay"]),
+                               weight_decay=wd, device="cpu")
+    out.update({f"hist_{k}": v for k, v in _history(stats, 2).items()})
+    for j, layer in enumerate(_linears(model, torch)):
+        out[f"w_{j}"] = layer.weight.detach().double().numpy()
+        out[f"b_{j}"] = layer.bias.detach().double().numpy()
+    return out
+
+
+def evaluation(inputs: dict, submission: Submission) -> dict:
+    """evaluate() on the grader's own model, which predicts the class written in each image's
+    first pixel and records whether it was called in training mode. Returns the accuracy, how
+    many samples the model saw and how many forward calls were in training mode."""
+    torch = _torch()
+    module = submission.module("mlp")
+
+    class Recorder(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = torch.nn.Parameter(torch.ones(()))
+            self.seen, self.training_calls = 0, 0
+
+        def forward(self, x):
+            self.seen += int(x.shape[0])
+            self.training_calls += int(self.training)
+            predicted = x.reshape(x.shape[0], -1)[:, 0].round().long()     # (B,)
+            return torch.nn.functional.one_hot(predicted, 10).float() * self.scale  # (B, 10)
+
+    images = torch.tensor(inputs["images"], dtype=torch.float32)
+    labels = torch.tensor(inputs["labels"].astype(np.int64))
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(images, labels),
+                                         batch_size=int(inputs["batch_size"]), shuffle=False)
+    model = Recorder()
+    model.train()
+    accuracy = as_float(module.evaluate(model, loader, device="cpu"), "evaluate()")
+    return {"accuracy": accuracy, "seen": model.seen, "training_calls": model.training_calls}
+
+
+def cifar_training(inputs: dict, submission: Submission) -> dict:
+    """Train the student's MLP on CIFAR-10 with the student's settings, loaders and loop.
+
+    Returns val/test predictions (the parent computes the accuracy with its own copy of the labels;
+    the student's loaders get placeholder labels for the test images), the history and the time.
+    """
+    import datasets
+
+    torch = _torch()
+    torch.set_num_threads(int(inputs["threads"]))
+    module = submission.module("mlp")
+    settings = inputs["settings"]
+    raw = datasets.load_raw(inputs.get("data_dir") or None)
+    x_train, y_train = raw["x_train"][:49_000], raw["y_train"][:49_000]
+    x_val, y_val = raw["x_train"][49_000:], raw["y_train"][49_000:]
+    x_test = raw["x_test"]
+    del raw
+    batch = int(settings["batch_size"])
+    torch.manual_seed(int(inputs["seed"]))
+    train_loader = module.make_loader(x_train, y_train, batch, shuffle=True, seed=int(inputs["seed"]))
+    val_loader = module.make_loader(x_val, y_val, 1000, shuffle=False)
+    model = module.MultiLayerPerceptron(3072, list(settings["hidden_layers"]), 10,
+                                        dropout=float(settings.get("dropout", 0.0)))
+    started = time.perf_counter()
+    stats = module.train_model(model, train_loader, val_loader, epochs=int(settings["epochs"]),
+                               learning_rate=float(settings["learning_rate"]),
+                               learning_rate_decay=float(settings["learning_rate_decay"]),
+                               weight_decay=float(settings["weight_decay"]), device="cpu")
+    train_seconds = time.perf_counter() - started
+    out = {f"hist_{k}": v for k, v in _history(stats, int(settings["epochs"])).items()}
+    model.eval()
+    for name, images in (("val", x_val), ("test", x_test)):
+        # Placeholder labels: the student's code is never handed the test labels.
+        loader = module.make_loader(images, np.zeros(len(images), dtype=np.int64), 1000, shuffle=False)
+        predictions = []
+        with torch.no_grad():
+            for batch_images, _ in loader:
+                predictions.append(model(batch_images).argmax(dim=1).numpy())
+        out[f"{name}_pred"] = as_array(np.concatenate(predictions), f"{name} predictions", ndim=1)
+    out["train_seconds"] = train_seconds
+    return out

@@ -1,0 +1,105 @@
+"""Probes for Q3 (TwoLayerNet.train): toy training, one SGD step, histories, and CIFAR-10 training."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from . import StudentFailure, Submission, as_array, as_float
+from .two_layer_net import PARAM_NAMES, build_net, params_from
+
+MAX_HISTORY = 100_000  # entries kept of each history list
+
+
+def _history(stats, key: str) -> np.ndarray:
+    if not isinstance(stats, dict) or key not in stats:
+        raise StudentFailure("bad_return", f"train() should return a dict with the key {key!r}")
+    values = stats[key]
+    if not isinstance(values, (list, tuple, np.ndarray)):
+        raise StudentFailure("bad_return", f"train()[{key!r}] should be a list, got {type(values).__name__}")
+    return np.array([as_float(v, f"an entry of train()[{key!r}]") for v in list(values)[:MAX_HISTORY]])
+
+
+def _histories(stats) -> dict:
+    return {key: _history(stats, key) for key in ("loss_history", "train_acc_history", "val_acc_history")}
+
+
+def toy_training(inputs: dict, submission: Submission) -> dict:
+    """Train the toy net as the exercise does; returns the three histories."""
+    net = build_net(submission, params_from(inputs))
+    np.random.seed(int(inputs["seed"]))
+    stats = net.train(inputs["X"], inputs["y"], inputs["X"], inputs["y"],
+                      learning_rate=float(inputs["learning_rate"]), reg=float(inputs["reg"]),
+                      num_iters=int(inputs["num_iters"]), verbose=False)
+    return _histories(stats)
+
+
+def sgd_step(inputs: dict, submission: Submission) -> dict:
+    """One iteration of train() on a set of identical samples, so every minibatch is the same.
+
+    Returns grad_<name> from loss() at the starting params and new_<name> after train(num_iters=1).
+    """
+    params = params_from(inputs)
+    X, y, reg, lr = inputs["X"], inputs["y"], float(inputs["reg"]), float(inputs["learning_rate"])
+    net = build_net(submission, params)
+    returned = net.loss(X.copy(), y.copy(), reg=reg)
+    if not isinstance(returned, tuple) or len(returned) != 2 or not isinstance(returned[1], dict):
+        raise StudentFailure("bad_return", "loss(X, y, reg) should return (loss, grads)")
+    out = {f"grad_{k}": as_array(returned[1].get(k), f"grads[{k!r}]") for k in PARAM_NAMES}
+    net = build_net(submission, params)
+    np.random.seed(int(inputs["seed"]))
+    net.train(X, y, X, y, learning_rate=lr, learning_rate_decay=0.5, reg=reg, num_iters=1,
+              batch_size=int(inputs["batch_size"]), verbose=False)
+    out.update({f"new_{k}": as_array(net.params.get(k), f"params[{k!r}] after train()") for k in PARAM_NAMES})
+    return out
+
+
+def minibatches(inputs: dict, submission: Submission) -> dict:
+    """train() on N samples with a small batch: records the rows of every loss(X, y) call."""
+    net = build_net(submission, params_from(inputs))
+    method = net.loss
+    batch_rows: list[int] = []
+
+    def recording_loss(X, y=None, reg=0.0):
+        if y is not None:
+            batch_rows.append(int(np.shape(X)[0]))
+        return method(X, y, reg=reg)
+
+    net.loss = recording_loss  # an instance attribute: train() calling self.loss gets the recorder
+    np.random.seed(int(inputs["seed"]))
+    stats = net.train(inputs["X"], inputs["y"], inputs["X_val"], inputs["y_val"],
+                      learning_rate=1e-3, num_iters=int(inputs["num_iters"]),
+                      batch_size=int(inputs["batch_size"]), verbose=False)
+    return {**_histories(stats), "batch_rows": np.array(batch_rows[:MAX_HISTORY])}
+
+
+def cifar_training(inputs: dict, submission: Submission) -> dict:
+    """Train on CIFAR-10 with the student's settings; returns predictions, histories, W1.
+
+    The grader initialises the params (float32, fixed seed) and seeds numpy's global generator,
+    so the same submission trains the same way every run. Accuracy is computed by the parent.
+    """
+    import datasets  # the project's package (repo root is on sys.path in the child)
+
+    data = datasets.load_cifar10(inputs.get("data_dir") or None, dtype=np.float32)
+    settings = inputs["settings"]
+    H = int(settings["hidden_size"])
+    D, C = data["X_train"].shape[1], 10
+    rng = np.random.RandomState(int(inputs["seed"]))
+    std = float(settings.get("std", 1e-4))
+    params = {"W1": (std * rng.randn(D, H)).astype(np.float32), "b1": np.zeros(H, np.float32),
+              "W2": (std * rng.randn(H, C)).astype(np.float32), "b2": np.zeros(C, np.float32)}
+    net = build_net(submission, params, std=std)
+    np.random.seed(int(inputs["seed"]))
+    started = time.perf_counter()
+    stats = net.train(data["X_train"], data["y_train"], data["X_val"], data["y_val"],
+                      learning_rate=settings["learning_rate"],
+                      learning_rate_decay=settings["learning_rate_decay"], reg=settings["reg"],
+                      num_iters=settings["num_iters"], batch_size=settings["batch_size"], verbose=False)
+    train_seconds = time.perf_counter() - started
+    out = _histories(stats)
+    out["val_pred"] = as_array(net.predict(data["X_val"]), "predict(X_val)", ndim=1)
+    out["test_pred"] = as_array(net.predict(data["X_test"]), "predict(X_test)", ndim=1)
+    out["W1"] = as_array(net.params.get("W1"), "params['W1'] after training", ndim=2).astype(np.float32)
+    out["train_seconds"] = train_seconds
+    return out
