@@ -106,24 +106,37 @@ def gradient_check(inputs: dict, submission: Submission) -> dict:
 
 
 def timing(inputs: dict, submission: Submission) -> dict:
-    """Median seconds of the student's loss(X, y) on a CIFAR-sized batch and of the matrix products
-    any vectorised implementation needs (the floor), measured interleaved in this process."""
+    """Median seconds of the student's loss(X, y) on a large batch and of the matrix products any
+    vectorised implementation needs (the floor), measured interleaved in this process.
+
+    While the Q2d TODO still raises, the forward pass loss(X) is timed against the forward
+    products instead (forward_only = 1), so Q1c can be graded before Q2d is written.
+    """
     params = params_from(inputs)
     net = build_net(submission, params)
     X, y, repeats = inputs["X"], inputs["y"], int(inputs["repeats"])
     W1, W2 = params["W1"], params["W2"]
+    try:
+        net.loss(X, y, reg=0.1)
+        forward_only = False
+    except NotImplementedError as exc:
+        if not str(exc).startswith("Q2d"):
+            raise
+        forward_only = True
+
+    def student() -> None:
+        net.loss(X) if forward_only else net.loss(X, y, reg=0.1)
 
     def floor() -> None:
-        hidden = np.maximum(X @ W1, 0)        # (N, H) forward
-        scores = hidden @ W2                  # (N, C)
-        X.T @ (scores @ W2.T)                 # (D, H): the dominant backward product
+        scores = np.maximum(X @ W1, 0) @ W2           # (N, C): the forward products
+        if not forward_only:
+            X.T @ (scores @ W2.T)                     # (D, H): the dominant backward product
 
     student_times, floor_times = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
-        net.loss(X, y, reg=0.1)
-        student_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        floor()
-        floor_times.append(time.perf_counter() - start)
-    return {"student_s": float(np.median(student_times)), "floor_s": float(np.median(floor_times))}
+        for run, times in ((student, student_times), (floor, floor_times)):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+    return {"student_s": float(np.median(student_times)), "floor_s": float(np.median(floor_times)),
+            "forward_only": int(forward_only)}
