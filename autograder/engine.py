@@ -71,8 +71,11 @@ def grade(submission: Path, only: list[str] | None = None,
     artifacts: dict[str, Any] = {}
     pending = list(checks)
     running: dict[Future, Check] = {}
-    # Long checks first so the two trainings overlap with each other and with the quick checks.
-    pending.sort(key=lambda c: -c.time_limit_s)
+    # Long checks, and the checks they wait for, first: the two trainings then overlap with each
+    # other and with the quick checks instead of starting last.
+    priority = {c.id: c.time_limit_s + sum(d.time_limit_s for d in checks if c.id in d.depends_on)
+                for c in checks}
+    pending.sort(key=lambda c: -priority[c.id])
     with ThreadPoolExecutor(max_workers=max(1, config.workers)) as pool:
         while pending or running:
             for chk in [c for c in pending if _ready(c, results, checks)]:

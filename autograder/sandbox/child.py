@@ -17,6 +17,7 @@ from pathlib import Path
 
 def main(workdir: Path) -> int:
     request = json.loads((workdir / "request.json").read_text())
+    _apply_limits(request["limits"])
     submission = workdir / "submission"
     # The student's folder first (only the expected file names were copied there), then the
     # grader's root so the probes and datasets import; this script's own folder is dropped.
@@ -43,6 +44,17 @@ def main(workdir: Path) -> int:
     (workdir / "status.tmp").write_text(json.dumps(status, default=str))
     os.replace(workdir / "status.tmp", workdir / "status.json")
     return 0
+
+
+def _apply_limits(limits: dict) -> None:
+    """Lower this process's rlimits before any other import (see autograder/sandbox/limits.py)."""
+    import resource
+
+    mib = 2**20
+    for name, value in ((resource.RLIMIT_CPU, limits["cpu_s"]), (resource.RLIMIT_DATA, limits["memory_mb"] * mib),
+                        (resource.RLIMIT_FSIZE, limits["output_mb"] * mib), (resource.RLIMIT_CORE, 0),
+                        (resource.RLIMIT_NOFILE, limits["open_files"])):
+        resource.setrlimit(name, (value, value))
 
 
 if __name__ == "__main__":

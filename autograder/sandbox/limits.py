@@ -1,13 +1,13 @@
 """Resource limits for the child process that runs student code.
 
-Applied in the child between fork and exec (`preexec_fn`), so they bind the student's code and
-everything it starts. The wall-clock limit is enforced by the parent, which cannot be fooled by
-code that swallows signals.
+The child applies them to itself first thing, before it imports anything else (setting them
+between fork and exec with `preexec_fn` is unsafe while the grader runs checks in threads), so they
+bind the student's code and everything it starts. The wall-clock limit is enforced by the parent,
+which cannot be fooled by code that swallows signals.
 """
 from __future__ import annotations
 
-import resource
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 MIB = 2**20
 
@@ -26,16 +26,14 @@ class Limits:
     def scaled(self, **changes) -> "Limits":
         return replace(self, **changes)
 
-    def apply_in_child(self) -> None:
-        """Set the rlimits of the current process (called in the child before exec)."""
-        cpu = self.cpu_s if self.cpu_s is not None else int(self.wall_s * 2 + 10)
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-        data = self.memory_mb * MIB
-        resource.setrlimit(resource.RLIMIT_DATA, (data, data))
-        out = self.output_mb * MIB
-        resource.setrlimit(resource.RLIMIT_FSIZE, (out, out))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
+    @property
+    def effective_cpu_s(self) -> int:
+        """RLIMIT_CPU: twice the wall-clock limit plus slack unless set (one thread per probe)."""
+        return self.cpu_s if self.cpu_s is not None else int(self.wall_s * 2 + 10)
+
+    def as_dict(self) -> dict:
+        """The limits as the child applies them (cpu_s resolved)."""
+        return {**asdict(self), "cpu_s": self.effective_cpu_s}
 
 
 # Probes that train on CIFAR-10 or import torch need more room than the toy probes.

@@ -62,7 +62,8 @@ def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: dict
         workdir = Path(tmp)
         copy_submission(submission, files, workdir / "submission")
         transport.write(workdir, inputs, "in_")
-        (workdir / "request.json").write_text(json.dumps({"probe": probe, "repo_root": str(REPO_ROOT)}))
+        (workdir / "request.json").write_text(json.dumps(
+            {"probe": probe, "repo_root": str(REPO_ROOT), "limits": limits.as_dict()}))
         started = time.perf_counter()
         returncode, timed_out = _run_child(workdir, limits, threads, env_extra or {})
         elapsed = time.perf_counter() - started
@@ -126,8 +127,7 @@ def _run_child(workdir: Path, limits: Limits, threads: int, env_extra: dict) -> 
             [sys.executable, "-I", str(CHILD), str(workdir)],
             cwd=workdir, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
             env=_child_env(workdir, threads, env_extra), start_new_session=True,
-            preexec_fn=limits.apply_in_child,
-        )
+        )  # no preexec_fn: it is unsafe with the grader's threads; child.py sets its own limits
         try:
             returncode = process.wait(timeout=limits.wall_s)
             timed_out = False
@@ -165,7 +165,7 @@ def _explain_death(returncode: int, output: str, limits: Limits) -> tuple[str, s
         sig = -returncode
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
         if sig == signal.SIGXCPU:
-            return "timeout", f"used more than its CPU-time limit ({limits.cpu_s or int(limits.wall_s * 2 + 10)} s)"
+            return "timeout", f"used more than its CPU-time limit ({limits.effective_cpu_s} s)"
         if sig == signal.SIGXFSZ:
             return "crash", f"wrote more than {limits.output_mb} MB (printing in a loop?)"
         if sig == signal.SIGKILL:
