@@ -1,0 +1,149 @@
+"""Load the stored CIFAR-10 (``<data_dir>/cifar10/cifar10.npz``, see ``store.py``).
+
+``load_raw`` gives the uint8 images; ``load_cifar10`` gives the exercise's split, flattened and
+mean-subtracted, in the shape the two-layer net expects.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+
+import numpy as np
+
+from . import store
+from .errors import DataFormatError
+
+CLASSES = (
+    "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
+)
+IMAGE_SHAPE = store.IMAGE_SHAPE  # (32, 32, 3): height, width, RGB channels
+NUM_FEATURES = int(np.prod(IMAGE_SHAPE))  # 3072
+
+
+def load_raw(data_dir: str | os.PathLike | None = None) -> dict[str, np.ndarray]:
+    """All images and labels as stored.
+
+    Returns x_train uint8 (50000, 32, 32, 3), y_train int64 (50000,), x_test uint8 (10000, 32, 32,
+    3), y_test int64 (10000,). Images are RGB, channel-last; labels index ``CLASSES``.
+    Raises ``DataNotFoundError`` (whose message names the command to run) when absent.
+    """
+    path = store.require_npz(data_dir)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            missing = [k for k in store.KEYS if k not in npz.files]
+            if missing:
+                raise DataFormatError(
+                    f"{path} lacks {', '.join(missing)}: it was not written by `python -m datasets "
+                    f"get`. Rebuild it with `python -m datasets get --force` (or `make data`)."
+                )
+            arrays = {k: npz[k] for k in store.KEYS}
+    except (OSError, ValueError, zipfile.BadZipFile) as err:
+        if isinstance(err, DataFormatError):
+            raise
+        raise DataFormatError(
+            f"Could not read {path} ({err}); the file is damaged. Rebuild it with "
+            f"`python -m datasets get --force` (or delete it and run `make data`)."
+        ) from err
+    store.validate(arrays)
+    return arrays
+
+
+def load_cifar10(
+    data_dir: str | os.PathLike | None = None,
+    num_training: int = 49000,
+    num_validation: int = 1000,
+    num_test: int = 10000,
+    dtype=np.float32,
+    subtract_mean: bool = True,
+) -> dict[str, np.ndarray]:
+    """The exercise's split, each image flattened in HWC order (index ``(row * 32 + col) * 3 + c``).
+
+    Returns:
+        X_train (num_training, 3072)   training images 0 .. num_training-1
+        y_train (num_training,) int64
+        X_val   (num_validation, 3072) training images num_training .. num_training+num_validation-1
+                                       (by default images 49000-49999)
+        y_val   (num_validation,) int64
+        X_test  (num_test, 3072)       test images 0 .. num_test-1
+        y_test  (num_test,) int64
+        mean_image (3072,)             mean of X_train (before subtraction; computed in float64)
+    The X arrays and mean_image have ``dtype``. With ``subtract_mean`` (default) mean_image is
+    subtracted from X_train, X_val and X_test.
+
+    Memory: the uint8 images are streamed from the file in blocks straight into the ``dtype``
+    outputs, so the peak is about the size of the outputs (about 740 MB for float32 defaults).
+    """
+    dtype = np.dtype(dtype)
+    if subtract_mean and not np.issubdtype(dtype, np.floating):
+        raise ValueError(f"subtract_mean=True needs a floating dtype, not {dtype}; pass subtract_mean=False.")
+    for name, value in (("num_training", num_training), ("num_validation", num_validation), ("num_test", num_test)):
+        if int(value) != value or value < 0:
+            raise ValueError(f"{name} must be a non-negative integer, not {value!r}.")
+    path = store.require_npz(data_dir)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            X_train = np.empty((num_training, NUM_FEATURES), dtype)
+            X_val = np.empty((num_validation, NUM_FEATURES), dtype)
+            y_train_all = _read_whole(zf, "y_train", path)
+            _fill_rows(zf, "x_train", path, [X_train, X_val])
+            y_test_all = _read_whole(zf, "y_test", path)
+            X_test = np.empty((num_test, NUM_FEATURES), dtype)
+            _fill_rows(zf, "x_test", path, [X_test])
+    except zipfile.BadZipFile as err:
+        raise DataFormatError(
+            f"{path} is damaged ({err}). Rebuild it with `python -m datasets get --force`."
+        ) from err
+    # float64 accumulation: the mean of 49,000 values does not depend on the output dtype.
+    mean_image = X_train.mean(axis=0, dtype=np.float64).astype(dtype)
+    if subtract_mean:
+        # In place: no second (49000, 3072) array.
+        X_train -= mean_image
+        X_val -= mean_image
+        X_test -= mean_image
+    return {
+        "X_train": X_train,
+        "y_train": y_train_all[:num_training].copy(),
+        "X_val": X_val,
+        "y_val": y_train_all[num_training:num_training + num_validation].copy(),
+        "X_test": X_test,
+        "y_test": y_test_all[:num_test].copy(),
+        "mean_image": mean_image,
+    }
+
+
+def _read_whole(zf: zipfile.ZipFile, key: str, path) -> np.ndarray:
+    """A small array (the labels) read completely."""
+    f, shape, dtype = store.open_array(zf, key, path)
+    count = int(np.prod(shape))
+    with f:
+        raw = f.read(count * dtype.itemsize)
+    if len(raw) != count * dtype.itemsize:
+        raise DataFormatError(f"{path}: '{key}' is truncated. Rebuild it with `python -m datasets get --force`.")
+    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
+
+def _fill_rows(zf: zipfile.ZipFile, key: str, path, outputs: list[np.ndarray]) -> None:
+    """Copy the leading rows of image array ``key`` into ``outputs`` one after another,
+    converting uint8 (n, 32, 32, 3) to the outputs' dtype and flattening each image (HWC)."""
+    f, shape, dtype = store.open_array(zf, key, path)
+    wanted = sum(len(out) for out in outputs)
+    if tuple(shape[1:]) != IMAGE_SHAPE or dtype != np.uint8:
+        raise DataFormatError(f"{path}: '{key}' is {dtype} {shape}; expected uint8 (n, 32, 32, 3).")
+    if wanted > shape[0]:
+        split = key.removeprefix("x_")
+        raise ValueError(
+            f"Asked for {wanted} {split} images but {path} holds {shape[0]} "
+            f"(lower num_training/num_validation/num_test)."
+        )
+    targets = iter(outputs)
+    out, filled = None, 0
+    with f:
+        for block in store.iter_rows(f, (NUM_FEATURES,), dtype, wanted):
+            while len(block):
+                while out is None or filled == len(out):  # next output (skips empty ones)
+                    out, filled = next(targets), 0
+                take = min(len(block), len(out) - filled)
+                out[filled:filled + take] = block[:take]  # uint8 -> dtype, no full-size temporary
+                filled += take
+                block = block[take:]
