@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import platform
 import sys
+import tempfile
+from contextlib import nullcontext
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -21,6 +23,8 @@ from .catalogue import Check, Outcome, all_checks, select
 from .feedback import failure_result, grader_error_result, missing_file_result
 from .results import CheckResult, GradeReport
 from .sandbox import Limits, ProbeFailure, ProbeRun, run_probe
+from .sandbox.launcher import Launcher
+from .sandbox.runner import child_env
 
 SUBMISSION_FILES = ("chain_rule.py", "two_layer_net.py", "hyperparams.py", "mlp.py", "depth_study.csv")
 
@@ -31,6 +35,7 @@ class GradeConfig:
 
     workers: int = 2            # checks in flight at once; one core each on the 2-core course machine
     threads_per_probe: int = 1  # BLAS/torch threads in each child: fixed, so results are reproducible
+    fork_server: bool = True    # fork probes from warm servers (saves ~2.5 s of torch import each)
     time_scale: float = 1.0     # multiplies every time limit (e.g. 3 on a slow Gradescope runner)
     seed: int = 0               # base seed; each check derives its own from it and its id
 
@@ -38,10 +43,11 @@ class GradeConfig:
 class Context:
     """What a check may use: run probes on the submission, derive seeds, read its own limits."""
 
-    def __init__(self, submission: Path, check: Check, config: GradeConfig):
+    def __init__(self, submission: Path, check: Check, config: GradeConfig, launcher: Launcher | None):
         self.submission = submission
         self.check = check
         self.config = config
+        self.launcher = launcher
         self.probe_seconds = 0.0
 
     def seed(self, salt: str = "") -> int:
@@ -57,7 +63,7 @@ class Context:
         """Run probe `name` in a child; returns its outputs or raises ProbeFailure."""
         scaled = limits.scaled(wall_s=limits.wall_s * self.config.time_scale)
         run: ProbeRun = run_probe(self.submission, files or self.check.files, name, inputs, scaled,
-                                  threads=self.config.threads_per_probe)
+                                  threads=self.config.threads_per_probe, launcher=self.launcher)
         self.probe_seconds += run.duration_s
         return run.outputs
 
@@ -76,7 +82,7 @@ def grade(submission: Path, only: list[str] | None = None,
     priority = {c.id: c.time_limit_s + sum(d.time_limit_s for d in checks if c.id in d.depends_on)
                 for c in checks}
     pending.sort(key=lambda c: -priority[c.id])
-    with ThreadPoolExecutor(max_workers=max(1, config.workers)) as pool:
+    with _launcher(config) as launcher, ThreadPoolExecutor(max_workers=max(1, config.workers)) as pool:
         while pending or running:
             for chk in [c for c in pending if _ready(c, results, checks)]:
                 if len(running) >= config.workers:
@@ -86,7 +92,7 @@ def grade(submission: Path, only: list[str] | None = None,
                 if skip is not None:
                     results[chk.id] = skip
                     continue
-                running[pool.submit(_run_check, submission, chk, config)] = chk
+                running[pool.submit(_run_check, submission, chk, config, launcher)] = chk
             if not running:
                 if pending and not any(_ready(c, results, checks) for c in pending):
                     raise RuntimeError("check dependencies form a cycle: "
@@ -121,12 +127,21 @@ def _skip_reason(chk: Check, results: dict[str, CheckResult]) -> CheckResult | N
     return None
 
 
-def _run_check(submission: Path, chk: Check, config: GradeConfig) -> tuple[CheckResult, dict]:
+def _launcher(config: GradeConfig):
+    if not config.fork_server:
+        return nullcontext(None)
+    with tempfile.TemporaryDirectory() as home:
+        env = child_env(Path(home), config.threads_per_probe)
+    return Launcher(env)
+
+
+def _run_check(submission: Path, chk: Check, config: GradeConfig,
+               launcher: Launcher | None) -> tuple[CheckResult, dict]:
     started = time.perf_counter()
     missing = [f for f in chk.files if not (submission / f).is_file() or (submission / f).is_symlink()]
     if missing:
         return missing_file_result(chk, missing, submission), {}
-    ctx = Context(submission, chk, config)
+    ctx = Context(submission, chk, config, launcher)
     try:
         outcome: Outcome = chk.func(ctx)
     except ProbeFailure as failure:

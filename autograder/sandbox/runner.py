@@ -17,10 +17,13 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import transport
 from .limits import Limits
+
+if TYPE_CHECKING:
+    from .launcher import Launcher
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("child.py")
@@ -56,8 +59,12 @@ class ProbeRun:
 
 
 def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: dict[str, Any],
-              limits: Limits, threads: int = 1, env_extra: dict[str, str] | None = None) -> ProbeRun:
-    """Run `probe` in a child on copies of `files` from `submission`; raise ProbeFailure if it fails."""
+              limits: Limits, threads: int = 1, launcher: "Launcher | None" = None) -> ProbeRun:
+    """Run `probe` in a child on copies of `files` from `submission`; raise ProbeFailure if it fails.
+
+    With a launcher the child is forked from a warm fork server (same limits, same isolation);
+    without one, or when the server fails, a fresh interpreter is spawned.
+    """
     with tempfile.TemporaryDirectory(prefix="hlcv-probe-") as tmp:
         workdir = Path(tmp)
         copy_submission(submission, files, workdir / "submission")
@@ -65,7 +72,8 @@ def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: dict
         (workdir / "request.json").write_text(json.dumps(
             {"probe": probe, "repo_root": str(REPO_ROOT), "limits": limits.as_dict()}))
         started = time.perf_counter()
-        returncode, timed_out = _run_child(workdir, limits, threads, env_extra or {})
+        forked = launcher.run(probe, workdir, limits.wall_s) if launcher is not None else None
+        returncode, timed_out = forked if forked is not None else _spawn_child(workdir, limits, threads)
         elapsed = time.perf_counter() - started
         output = _tail(workdir / "stdout.txt") + _tail(workdir / "stderr.txt")
         status = _read_status(workdir)
@@ -101,7 +109,8 @@ def copy_submission(submission: Path, files: tuple[str, ...], target: Path) -> N
         shutil.copyfile(source, target / name)
 
 
-def _child_env(workdir: Path, threads: int, extra: dict[str, str]) -> dict[str, str]:
+def child_env(workdir: Path, threads: int) -> dict[str, str]:
+    """The whole environment of a child: nothing of the grader's own beyond PATH and the data dir."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(workdir),
@@ -117,16 +126,15 @@ def _child_env(workdir: Path, threads: int, extra: dict[str, str]) -> dict[str, 
         if name in os.environ:
             env[name] = os.environ[name]
     env.update({name: str(threads) for name in THREAD_VARS})
-    env.update(extra)
     return env
 
 
-def _run_child(workdir: Path, limits: Limits, threads: int, env_extra: dict) -> tuple[int, bool]:
+def _spawn_child(workdir: Path, limits: Limits, threads: int) -> tuple[int, bool]:
     with open(workdir / "stdout.txt", "wb") as out, open(workdir / "stderr.txt", "wb") as err:
         process = subprocess.Popen(
             [sys.executable, "-I", str(CHILD), str(workdir)],
             cwd=workdir, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-            env=_child_env(workdir, threads, env_extra), start_new_session=True,
+            env=child_env(workdir, threads), start_new_session=True,
         )  # no preexec_fn: it is unsafe with the grader's threads; child.py sets its own limits
         try:
             returncode = process.wait(timeout=limits.wall_s)

@@ -1,0 +1,102 @@
+"""A fork server: one warm process per grade that forks a fresh child for every probe.
+
+Importing torch costs ~2.5 s of CPU; the fork server pays it once and each probe's child starts
+from a copy of a process that already holds numpy/torch and the grader's probe modules, but never
+any student code. The server is single-threaded (checked: importing numpy, torch and torchvision
+starts no thread), so forking it is safe. Each child calls setsid(), points fds 0/1/2 at
+/dev/null and its own output files, and then runs exactly what `child.py` runs in spawn mode;
+limits, the wall-clock kill and the reading of results are the same as for a spawned child.
+
+Protocol on the server's stdin/stdout, one JSON object per line:
+  parent -> server  {"id": n, "workdir": path}
+  server -> parent  {"ready": true} once; {"id": n, "pid": p} per fork; {"pid": p, "status": s}
+                    per exit, s being the exit code or minus the signal number.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import select
+import sys
+from pathlib import Path
+
+PRELOADS = {"numpy": ("numpy",), "torch": ("numpy", "torch", "torchvision")}
+
+
+def serve(kind: str) -> int:
+    sys.path[0] = str(Path(__file__).resolve().parents[2])  # the repo root, as child.py expects
+    for name in PRELOADS[kind]:
+        importlib.import_module(name)
+    from autograder.sandbox import child, probes, transport  # noqa: F401  (warm the grader's modules)
+    for name in probes.MODULES:
+        if kind == "torch" or not name.startswith("mlp"):
+            importlib.import_module(f"autograder.sandbox.probes.{name}")
+    _send({"ready": True})
+    running: set[int] = set()
+    pending = b""  # os.read, not sys.stdin: a buffered reader would hide lines from select()
+    while True:
+        readable, _, _ = select.select([0], [], [], 0.02)
+        if readable:
+            data = os.read(0, 65536)
+            if not data:  # the grader is gone: take every child with us
+                for pid in running:
+                    _kill(pid)
+                return 0
+            pending += data
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                request = json.loads(line)
+                pid = os.fork()
+                if pid == 0:
+                    _run_child(Path(request["workdir"]), child)
+                running.add(pid)
+                _send({"id": request["id"], "pid": pid})
+        while running:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            running.discard(pid)
+            code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+            _send({"pid": pid, "status": code})
+
+
+def _run_child(workdir: Path, child) -> None:
+    """In the forked child: new session, own output files, then child.py's main. Never returns."""
+    code = 70
+    try:
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDONLY)
+        out = os.open(workdir / "stdout.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        err = os.open(workdir / "stderr.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        for fd, target in ((null, 0), (out, 1), (err, 2)):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.environ["HOME"] = str(workdir)
+        os.environ["MPLCONFIGDIR"] = str(workdir / ".mpl")
+        code = child.main(workdir)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _send(message: dict) -> None:
+    os.write(1, (json.dumps(message) + "\n").encode())
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.killpg(pid, 9)
+    except OSError:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(serve(sys.argv[1]))

@@ -1,0 +1,121 @@
+"""Starts probe children: forked from a warm fork server, or spawned when no server can serve.
+
+`Launcher` is used as a context manager around one grade. It starts a fork server of each kind on
+first use ("numpy" for the numpy probes, "torch" for the PyTorch ones) and shuts them down at the
+end. Every way a server can fail (it cannot start, dies, stops answering) makes `run` return None,
+and the runner then spawns a fresh interpreter for that probe instead: slower, never less safe.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+FORKSERVER = Path(__file__).with_name("forkserver.py")
+TORCH_PROBE_MODULES = ("mlp", "mlp_training")
+START_TIMEOUT_S = 120.0  # importing torch on a loaded 2-core machine has taken ~7 s
+
+
+class ForkServer:
+    """Parent side of forkserver.py: send work folders, receive pids and exit statuses."""
+
+    def __init__(self, kind: str, env: dict[str, str]):
+        self._home = tempfile.TemporaryDirectory(prefix=f"hlcv-forkserver-{kind}-")
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", str(FORKSERVER), kind], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=self._home.name,
+            env={**env, "HOME": self._home.name}, start_new_session=True)
+        self._cond = threading.Condition()
+        self._ready = False
+        self._dead = False
+        self._next_id = 0
+        self._pids: dict[int, int] = {}    # request id -> pid of its child
+        self._exits: dict[int, int] = {}   # pid -> exit code, or minus the signal
+        threading.Thread(target=self._read, daemon=True, name=f"forkserver-{kind}").start()
+
+    def _read(self) -> None:
+        for line in self._process.stdout:
+            try:
+                message = json.loads(line)
+            except ValueError:
+                break
+            with self._cond:
+                if "ready" in message:
+                    self._ready = True
+                elif "id" in message:
+                    self._pids[message["id"]] = message["pid"]
+                else:
+                    self._exits[message["pid"]] = message["status"]
+                self._cond.notify_all()
+        with self._cond:
+            self._dead = True
+            self._cond.notify_all()
+
+    def run(self, workdir: Path, wall_s: float) -> tuple[int, bool] | None:
+        """Fork a child for `workdir`; (exit status, timed out), or None if the server failed."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._ready or self._dead, START_TIMEOUT_S) or self._dead:
+                return None
+            request_id = self._next_id
+            self._next_id += 1
+            try:
+                self._process.stdin.write(json.dumps({"id": request_id, "workdir": str(workdir)}).encode() + b"\n")
+                self._process.stdin.flush()
+            except OSError:
+                return None
+            if not self._cond.wait_for(lambda: request_id in self._pids or self._dead, 30.0) \
+                    or request_id not in self._pids:
+                return None
+            pid = self._pids.pop(request_id)
+            timed_out = not self._cond.wait_for(lambda: pid in self._exits or self._dead, wall_s)
+            if timed_out:
+                _kill_group(pid)
+                self._cond.wait_for(lambda: pid in self._exits or self._dead, 10.0)
+            status = self._exits.pop(pid, -signal.SIGKILL)
+        _kill_group(pid)  # anything the child left running in its session
+        return status, timed_out
+
+    def close(self) -> None:
+        try:
+            self._process.stdin.close()
+            self._process.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            _kill_group(self._process.pid)
+        self._home.cleanup()
+
+
+class Launcher:
+    """The fork servers of one grade, started on first use."""
+
+    def __init__(self, env: dict[str, str]):
+        self._env = env
+        self._servers: dict[str, ForkServer] = {}
+        self._lock = threading.Lock()
+
+    def run(self, probe: str, workdir: Path, wall_s: float) -> tuple[int, bool] | None:
+        kind = "torch" if probe.split(".")[0] in TORCH_PROBE_MODULES else "numpy"
+        with self._lock:
+            if kind not in self._servers:
+                self._servers[kind] = ForkServer(kind, self._env)
+            server = self._servers[kind]
+        return server.run(workdir, wall_s)
+
+    def __enter__(self) -> "Launcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for server in self._servers.values():
+            server.close()
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
