@@ -35,6 +35,9 @@ class CheckResult:
         if self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r}")
         self.points = clamp_points(self.points, self.max_points)
+        # Messages quote the student's exceptions and output: make them printable UTF-8 once,
+        # here, so no reporter can fail on a lone surrogate or a stray NUL.
+        self.title, self.feedback, self.details = (printable(t) for t in (self.title, self.feedback, self.details))
 
     @property
     def passed(self) -> bool:
@@ -71,6 +74,11 @@ class GradeReport:
             q: (round(sum(r.points for r in rs), 4), round(sum(r.max_points for r in rs), 4))
             for q, rs in self.by_question().items()
         }
+
+
+def printable(text: str) -> str:
+    """`text` as valid UTF-8 without NULs (lone surrogates become U+FFFD)."""
+    return str(text).encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
 
 
 def clamp_points(points: Any, max_points: float) -> float:

@@ -1,8 +1,9 @@
-"""How far apart a vectorised and a per-sample loss() sit on the Q1c timing check.
+"""How far apart vectorised and per-sample loss() implementations sit on the Q1c check.
 
-Runs the Q1c probe in-process (trusted code only: the solution and a per-sample variant built
-from it here) on the check's own input sizes, and prints the ratio student / matrix products for
-both, against the check's limit. Numbers only.
+Runs the Q1c probe in-process (trusted code only: the solution and two per-sample variants
+written here) on the check's own inputs, and prints the extra Python lines the large batch runs
+(what the check scores, against its limit) and the time ratio large/small batch (information: it
+shows why timing alone would be a noisy judge). Numbers only.
 """
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from autograder.checks.cases import hidden_case  # noqa: E402
-from autograder.checks.q1_vectorised import MAX_RATIO, REPEATS, SIZES  # noqa: E402
+from autograder.checks.q1_vectorised import MAX_EXTRA_LINES, N_SMALL, SIZES  # noqa: E402
 from autograder.sandbox.probes import Submission  # noqa: E402
-from autograder.sandbox.probes.two_layer_net import timing  # noqa: E402
+from autograder.sandbox.probes.two_layer_net import vectorisation  # noqa: E402
 
 # A per-sample loss() as a student might first write it: the same maths, one row at a time.
 PER_SAMPLE = '''
@@ -56,23 +57,57 @@ class TwoLayerNet:
 '''
 
 
-def ratio(folder: Path) -> float:
-    import importlib
+# Vectorised everywhere except the data loss, summed one sample at a time (the subtlest loop).
+DATA_LOSS_LOOP = '''
+import numpy as np
+
+class TwoLayerNet:
+    def __init__(self, input_size, hidden_size, output_size, std=1e-4):
+        self.params = {"W1": std * np.random.randn(input_size, hidden_size), "b1": np.zeros(hidden_size),
+                       "W2": std * np.random.randn(hidden_size, output_size), "b2": np.zeros(output_size)}
+
+    def loss(self, X, y=None, reg=0.0):
+        W1, b1, W2, b2 = (self.params[k] for k in ("W1", "b1", "W2", "b2"))
+        z1 = X @ W1 + b1
+        a1 = np.maximum(z1, 0)
+        z3 = a1 @ W2 + b2
+        e = np.exp(z3 - z3.max(axis=1, keepdims=True))
+        probs = e / e.sum(axis=1, keepdims=True)
+        if y is None:
+            return probs
+        loss = 0.0
+        for i in range(X.shape[0]):
+            loss -= np.log(probs[i, y[i]])
+        loss = loss / X.shape[0] + reg * (np.sum(W1 * W1) + np.sum(W2 * W2))
+        d3 = probs.copy()
+        d3[np.arange(X.shape[0]), y] -= 1
+        d3 /= X.shape[0]
+        d1 = (d3 @ W2.T) * (z1 > 0)
+        grads = {"W1": X.T @ d1 + 2 * reg * W1, "b1": d1.sum(axis=0),
+                 "W2": a1.T @ d3 + 2 * reg * W2, "b2": d3.sum(axis=0)}
+        return loss, grads
+'''
+
+
+def measure(folder: Path) -> tuple[int, float]:
+    """(extra lines, time ratio large/small) of folder's two_layer_net.py on Q1c's inputs."""
     sys.modules.pop("two_layer_net", None)
-    importlib.invalidate_caches()
-    case = hidden_case(np.random.RandomState(0), SIZES, "timing net", avoid_kinks=False)
-    got = timing(case.inputs(repeats=REPEATS), Submission(folder))
-    return got["student_s"] / got["floor_s"]
+    case = hidden_case(np.random.RandomState(0), SIZES, "vectorisation net", avoid_kinks=False)
+    got = vectorisation(case.inputs(n_small=N_SMALL), Submission(folder))
+    return got["lines_large"] - got["lines_small"], got["seconds_large"] / got["seconds_small"]
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        looped = Path(tmp)
-        (looped / "two_layer_net.py").write_text(PER_SAMPLE)
-        rows = [("solution (vectorised)", ratio(ROOT / "solution")), ("per-sample loop", ratio(looped))]
-    print(f"Q1c on N={SIZES[0]}, D={SIZES[1]}, H={SIZES[2]}, C={SIZES[3]}; limit {MAX_RATIO:.0f}x the matrix products")
-    for name, value in rows:
-        print(f"  {name:24s} {value:8.1f}x")
+    rows = [("solution (vectorised)", measure(ROOT / "solution"))]
+    for name, source in (("per-sample loop", PER_SAMPLE), ("loop in the data loss only", DATA_LOSS_LOOP)):
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "two_layer_net.py").write_text(source)
+            rows.append((name, measure(Path(tmp))))
+    print(f"Q1c: loss() on N={N_SMALL} and N={SIZES[0]} (D={SIZES[1]}, H={SIZES[2]}, C={SIZES[3]}); "
+          f"fails above +{MAX_EXTRA_LINES} lines")
+    print(f"  {'implementation':28s} {'extra lines':>12s} {'time ratio':>11s}")
+    for name, (extra, ratio) in rows:
+        print(f"  {name:28s} {extra:+12d} {ratio:10.1f}x")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 Each parameter's gradient is compared with two oracles on the toy net and on hidden nets:
 the centred-difference gradient of the student's *own* loss (is the backward consistent with the
 forward?) and torch autograd on the same weights (is it the gradient of the right loss?). Telling
-the two apart tells the student where the bug is.
+the two apart tells the student where the bug is. A gradient that differentiates the student's
+own loss correctly earns its points even when that loss is off: the loss's mistake is Q1b's, and
+one mistake should cost one question.
 """
 from __future__ import annotations
 
@@ -38,8 +40,9 @@ def _numerical(params, loss_plus, loss_minus) -> dict[str, np.ndarray]:
 
 @check("Q2d", points=5.0, files=FILES, time_limit_s=30.0)
 def gradients(ctx) -> Outcome:
-    """grads match centred differences and torch autograd, per parameter (1.25 points each)"""
+    """grads match centred differences of your loss and torch autograd, per parameter (1.25 points each)"""
     failures: dict[str, str] = {}
+    notes: set[str] = set()
     lines: list[str] = []
     worst: dict[str, float] = {}
     for case in all_cases(ctx.rng("cases")):
@@ -59,18 +62,23 @@ def gradients(ctx) -> Outcome:
                 continue
             if not comparable:
                 failures[name] = vs_truth.message
-            elif consistency > NUMERICAL_TOL:
-                failures[name] = (f"grads[{name!r}] disagrees with the centred-difference gradient of "
-                                  f"your own loss ({consistency:.1e} > {NUMERICAL_TOL:.0e}, {case.name})"
-                                  f": your backward pass does not match your forward pass")
-            elif not vs_truth.ok:
-                failures[name] = (vs_truth.message + ": it matches your own loss, so check the loss "
-                                  "(Q1b) that it differentiates")
+            elif vs_truth.ok:
+                if consistency > NUMERICAL_TOL:
+                    notes.add(f"grads[{name!r}] is the exercise's true gradient, but not the gradient of "
+                              "your own loss: the loss itself is off (see Q1b)")
+            elif consistency <= NUMERICAL_TOL:
+                notes.add(f"grads[{name!r}] differentiates your own loss correctly, but that loss differs "
+                          "from the exercise's (see Q1b), so it differs from torch autograd; credited here")
+            else:
+                failures[name] = (f"{vs_truth.message}; it is not the gradient of your own loss either "
+                                  f"({consistency:.1e} > {NUMERICAL_TOL:.0e} against centred differences)")
     passed = [name for name in PARAMS if name not in failures]
     details = "\n".join(lines)
+    if notes:
+        details += "\n\nNotes:\n" + "\n".join(f"- {note}" for note in sorted(notes))
     if failures:
         details += "\n\nHints:\n" + "\n".join(f"- {HINTS[name]}" for name in failures)
-    feedback = ("all four gradients match" if not failures else
-                f"{len(passed)}/4 gradients right; " + next(iter(failures.values())))
+    feedback = ("all four gradients right" + (" (notes on your loss: see the details)" if notes else "")
+                if not failures else f"{len(passed)}/4 gradients right; " + next(iter(failures.values())))
     return Outcome(len(passed) / len(PARAMS), feedback, details,
                    {"passed_params": passed, "worst_relative_error": worst})

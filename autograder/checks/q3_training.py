@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..catalogue import Outcome, check
+from ..oracles import torch_oracle
 from ..oracles.reference_values import TOY_TRAIN_FINAL_LOSS_BELOW
 from ..sandbox import TOY
 from .cases import hidden_case, toy_case
@@ -16,17 +17,21 @@ FILES = ("two_layer_net.py",)
 def toy_training(ctx) -> Outcome:
     """Training the toy net (lr 0.1, reg 5e-6, 100 iterations) ends with loss < 0.02"""
     case = toy_case()
+    reg = 5e-6
     got = ctx.probe("two_layer_training.toy_training",
-                    case.inputs(learning_rate=0.1, reg=5e-6, num_iters=100, seed=0),
+                    case.inputs(learning_rate=0.1, reg=reg, num_iters=100, seed=0),
                     TOY.scaled(wall_s=30.0))
+    final_params = {k: got[f"final_{k}"] for k in case.params}
+    if any(final_params[k].shape != v.shape or not np.all(np.isfinite(final_params[k]))
+           for k, v in case.params.items()):
+        return Outcome.failed("the trained params have the wrong shapes or hold NaN/inf: check the "
+                              "update's sign and step")
+    # Judged by the true loss of the trained params (torch), not the student's loss value, so a
+    # mistake in the loss (Q1b) does not cost the training question too.
+    final = torch_oracle.two_layer_net(final_params, case.X, case.y, reg)["loss"]
     losses = got["loss_history"]
-    if losses.size == 0:
-        return Outcome.failed("loss_history is empty: append the loss of every iteration")
-    final = float(losses[-1])
-    details = f"loss: first {losses[0]:.4f}, last {final:.4f} after {losses.size} recorded iterations"
-    if not np.isfinite(final):
-        return Outcome.failed("the final loss is NaN or inf: check the update's sign and step",
-                              details, final_loss=None)
+    recorded = f"; your loss_history ends at {losses[-1]:.4f}" if losses.size else "; loss_history is empty"
+    details = f"true loss of the trained params: {final:.4f} (limit {TOY_TRAIN_FINAL_LOSS_BELOW}){recorded}"
     if final < TOY_TRAIN_FINAL_LOSS_BELOW:
         return Outcome.passed(f"final loss {final:.4f} < {TOY_TRAIN_FINAL_LOSS_BELOW}", details,
                               final_loss=final)
@@ -38,22 +43,29 @@ def toy_training(ctx) -> Outcome:
 
 @check("Q3a", points=2.0, files=FILES)
 def sgd_update(ctx) -> Outcome:
-    """One SGD step sets params[k] to params[k] - learning_rate * grads[k] for every k"""
+    """Each SGD step sets params[k] -= lr * grads[k], with lr decayed once per epoch"""
     case = hidden_case(ctx.rng("step"), (1, 5, 6, 3), "step net")
-    lr = 0.3
-    X = np.repeat(case.X, 4, axis=0)  # identical samples: every minibatch has the same gradient
+    lr, decay = 0.3, 0.5
+    X = np.repeat(case.X, 4, axis=0)  # identical samples: every minibatch of 4 is the whole set
     y = np.repeat(case.y, 4)
     got = ctx.probe("two_layer_training.sgd_step",
-                    {**case.params, "X": X, "y": y, "reg": 0.01, "learning_rate": lr, "seed": 0,
-                     "batch_size": 4}, TOY)
-    comparisons = []
-    for name, value in case.params.items():
-        expected = value - lr * got[f"grad_{name}"]
-        comparisons.append(close(f"params[{name!r}] after one step", got[f"new_{name}"], expected, 1e-8))
-    ok, first, lines = summary(comparisons)
-    hint = "" if ok else ("\nHint: update with the learning rate of this iteration and subtract "
-                          "(descend): self.params[k] -= learning_rate * grads[k], for all four keys.")
-    return Outcome(1.0 if ok else 0.0, "every parameter takes the SGD step" if ok else first, lines + hint)
+                    {**case.params, "X": X, "y": y, "reg": 0.01, "learning_rate": lr,
+                     "learning_rate_decay": decay, "seed": 0, "batch_size": 4}, TOY)
+    first = [close(f"params[{k!r}] after one step", got[f"step1_{k}"], v - lr * got[f"grad0_{k}"], 1e-8)
+             for k, v in case.params.items()]
+    ok, first_problem, lines = summary(first)
+    if not ok:
+        return Outcome.failed(first_problem, lines + "\nHint: subtract (descend) for all four keys: "
+                              "self.params[k] -= learning_rate * grads[k].")
+    # One iteration per epoch (4 samples, batch 4): the second step uses lr * decay.
+    second = [close(f"params[{k!r}] after the second step (lr x decay)", got[f"step2_{k}"],
+                    got[f"step1_{k}"] - lr * decay * got[f"grad1_{k}"], 1e-8) for k in case.params]
+    ok2, second_problem, lines2 = summary(second)
+    if not ok2:
+        return Outcome(0.75, f"the step is right, but {second_problem}", lines + "\n" + lines2 +
+                       "\nHint: after each epoch, learning_rate *= learning_rate_decay.")
+    return Outcome.passed("every parameter takes the SGD step; the learning rate decays per epoch",
+                          lines + "\n" + lines2)
 
 
 @check("Q3a", points=1.0, files=FILES)

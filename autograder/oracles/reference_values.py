@@ -15,19 +15,18 @@ TOY_TRAIN_FINAL_LOSS_BELOW = 0.02      # lr 0.1, reg 5e-6, 100 iterations
 
 
 def toy_problem() -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-    """The toy net's params, X (5, 4) and y (5,), exactly as the exercise builds them."""
-    np_state = np.random.get_state()
-    try:
-        np.random.seed(0)
-        params = {
-            "W1": 0.1 * np.random.randn(TOY_INPUT_SIZE, TOY_HIDDEN_SIZE),
-            "b1": np.zeros(TOY_HIDDEN_SIZE),
-            "W2": 0.1 * np.random.randn(TOY_HIDDEN_SIZE, TOY_CLASSES),
-            "b2": np.zeros(TOY_CLASSES),
-        }
-        np.random.seed(1)
-        X = 10 * np.random.randn(TOY_SAMPLES, TOY_INPUT_SIZE)
-    finally:
-        np.random.set_state(np_state)
+    """The toy net's params, X (5, 4) and y (5,), exactly as the exercise builds them.
+
+    RandomState(seed) draws what np.random.seed(seed) + np.random.randn would, without touching
+    numpy's global generator, which the grader's threads share.
+    """
+    model_rng = np.random.RandomState(0)
+    params = {
+        "W1": 0.1 * model_rng.randn(TOY_INPUT_SIZE, TOY_HIDDEN_SIZE),
+        "b1": np.zeros(TOY_HIDDEN_SIZE),
+        "W2": 0.1 * model_rng.randn(TOY_HIDDEN_SIZE, TOY_CLASSES),
+        "b2": np.zeros(TOY_CLASSES),
+    }
+    X = 10 * np.random.RandomState(1).randn(TOY_SAMPLES, TOY_INPUT_SIZE)
     y = np.array([0, 1, 2, 2, 1])
     return params, X, y

@@ -87,6 +87,8 @@ def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: dict
             message = str(status.get("message", "failed"))
             if kind == "exception" and "MemoryError" in message:
                 kind, message = "memory", f"ran out of memory (limit {limits.memory_mb} MB): {message}"
+            elif kind == "exception" and "[Errno 27]" in message:  # RLIMIT_FSIZE; Python ignores SIGXFSZ
+                kind, message = "crash", f"wrote more than {limits.output_mb} MB (printing in a loop?)"
             raise ProbeFailure(kind, message, status.get("where") or {},
                                str(status.get("traceback", "")), output)
         try:

@@ -6,7 +6,7 @@ import time
 import numpy as np
 
 from . import StudentFailure, Submission, as_array, as_float
-from .mlp import _linears, _torch
+from .mlp import _torch
 
 HISTORY_KEYS = ("loss", "train_acc", "val_acc")
 
@@ -33,38 +33,59 @@ def _optimizer_description(optimizer, torch) -> dict:
     return {"name": type(optimizer).__name__, "module": type(optimizer).__module__, "settings": settings}
 
 
-def two_steps(inputs: dict, submission: Submission) -> dict:
-    """train_model for 2 epochs over a loader holding one fixed batch: exactly two optimizer steps.
+def _grader_model(inputs: dict, torch):
+    """The grader's own Linear/ReLU stack with the given weights; it counts forward passes that
+    build a graph (training steps) while the model is in eval mode."""
 
-    Returns the optimizer's class and settings (from make_optimizer on a copy), the Linear
-    weights after training (w_<j>, b_<j>) and the history.
+    class GraderMLP(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            count = len([k for k in inputs if k.startswith("w_")])
+            self.linears = torch.nn.ModuleList()
+            for j in range(count):
+                weight = torch.tensor(inputs[f"w_{j}"], dtype=torch.float32)
+                layer = torch.nn.Linear(weight.shape[1], weight.shape[0])
+                with torch.no_grad():
+                    layer.weight.copy_(weight)
+                    layer.bias.copy_(torch.tensor(inputs[f"b_{j}"], dtype=torch.float32))
+                self.linears.append(layer)
+            self.steps_in_eval_mode = 0
+
+        def forward(self, x):
+            if torch.is_grad_enabled() and not self.training:
+                self.steps_in_eval_mode += 1
+            x = x.reshape(x.shape[0], -1)                                 # (B, 3072)
+            for layer in self.linears[:-1]:
+                x = torch.relu(layer(x))
+            return self.linears[-1](x)                                    # (B, C)
+
+    return GraderMLP()
+
+
+def two_steps(inputs: dict, submission: Submission) -> dict:
+    """The student's train_model, for 2 epochs over a loader holding one fixed batch, on the
+    grader's own model: exactly two optimizer steps, whatever the student's architecture.
+
+    Returns the optimizer's class and settings (make_optimizer on a copy), the Linear weights
+    after training (w_<j>, b_<j>), the history, and how many steps ran in eval mode.
     """
     torch = _torch()
     module = submission.module("mlp")
-    hidden = [int(h) for h in inputs["hidden"]]
     images = torch.tensor(inputs["images"], dtype=torch.float32)     # (B, 3, 32, 32)
     labels = torch.tensor(inputs["labels"].astype(np.int64))          # (B,)
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(images, labels),
                                          batch_size=len(labels), shuffle=False)
-
-    def fresh_model():
-        model = module.MultiLayerPerceptron(3072, hidden, int(inputs["num_classes"]))
-        with torch.no_grad():
-            for j, layer in enumerate(_linears(model, torch)):
-                layer.weight.copy_(torch.tensor(inputs[f"w_{j}"], dtype=torch.float32))
-                layer.bias.copy_(torch.tensor(inputs[f"b_{j}"], dtype=torch.float32))
-        return model
-
     lr, wd = float(inputs["learning_rate"]), float(inputs["weight_decay"])
-    out = {"optimizer": _optimizer_description(module.make_optimizer(fresh_model(), lr, wd), torch)}
-    model = fresh_model()
+    out = {"optimizer": _optimizer_description(module.make_optimizer(_grader_model(inputs, torch), lr, wd), torch)}
+    model = _grader_model(inputs, torch)
     stats = module.train_model(model, loader, loader, epochs=2, learning_rate=lr,
                                learning_rate_decay=float(inputs["learning_rate_decay"]),
                                weight_decay=wd, device="cpu")
     out.update({f"hist_{k}": v for k, v in _history(stats, 2).items()})
-    for j, layer in enumerate(_linears(model, torch)):
+    for j, layer in enumerate(model.linears):
         out[f"w_{j}"] = layer.weight.detach().double().numpy()
         out[f"b_{j}"] = layer.bias.detach().double().numpy()
+    out["steps_in_eval_mode"] = model.steps_in_eval_mode
     return out
 
 

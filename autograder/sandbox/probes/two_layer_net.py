@@ -42,21 +42,22 @@ def predict(inputs: dict, submission: Submission) -> dict:
     return {"labels": as_array(net.predict(inputs["X"].copy()), "predict(X)", ndim=1)}
 
 
-def loss_and_grads(inputs: dict, submission: Submission) -> dict:
+def loss_and_grads(inputs: dict, submission: Submission, partial: bool = True) -> dict:
     """Inputs params, X (N, D), y (N,), reg. Returns loss and grad_<name> for every parameter.
 
-    While the Q2d TODO still raises, the loss is read from the local variable `loss` of the
-    student's loss() (the skeleton stores it there), so Q1b can be graded before Q2d is written;
-    `grads_missing` then holds the reason.
+    With `partial`, when loss() raises after the loss was computed (the Q2d stub, or a bug in the
+    backward pass), the loss is read from the local variable `loss` of the student's loss() (the
+    skeleton stores it there) and returned with `grads_missing`: Q1b is graded on its own, and a
+    backward-pass bug costs Q2d only.
     """
     net = build_net(submission, params_from(inputs))
     try:
         returned = net.loss(inputs["X"].copy(), inputs["y"].copy(), reg=float(inputs["reg"]))
-    except NotImplementedError as exc:
-        loss = _loss_before_backward(exc)
+    except Exception as exc:
+        loss = _loss_before_backward(exc) if partial else None
         if loss is None:
             raise
-        return {"loss": as_float(loss, "the loss"), "grads_missing": str(exc)}
+        return {"loss": as_float(loss, "the loss"), "grads_missing": f"{type(exc).__name__}: {exc}"}
     if not isinstance(returned, tuple) or len(returned) != 2:
         raise StudentFailure("bad_return", "loss(X, y, reg) should return a tuple (loss, grads), got "
                              f"{type(returned).__name__}")
@@ -71,15 +72,19 @@ def loss_and_grads(inputs: dict, submission: Submission) -> dict:
     return out
 
 
-def _loss_before_backward(exc: NotImplementedError):
-    """The `loss` local of TwoLayerNet.loss when the Q2d stub raised after the loss was computed."""
-    if not str(exc).startswith("Q2d"):
-        return None
+def _loss_before_backward(exc: Exception):
+    """The number in the `loss` local of TwoLayerNet.loss when it raised after computing it."""
+    if isinstance(exc, NotImplementedError) and not str(exc).startswith("Q2d"):
+        return None  # an earlier TODO: whatever `loss` holds is not the student's loss yet
     tb = exc.__traceback__
     while tb is not None:
         frame = tb.tb_frame
-        if frame.f_code.co_name == "loss" and "loss" in frame.f_locals:
-            return frame.f_locals["loss"]
+        if frame.f_code.co_name == "loss" and frame.f_code.co_filename.endswith("two_layer_net.py"):
+            value = frame.f_locals.get("loss")
+            if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+                return value
+            if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "fiu":
+                return value
         tb = tb.tb_next
     return None
 
@@ -90,9 +95,7 @@ def gradient_check(inputs: dict, submission: Submission) -> dict:
     Returns loss, grad_<name>, loss_plus (P,), loss_minus (P,); the +/- order is that of
     oracles.numerical.perturbations, so the parent can form centred differences.
     """
-    out = loss_and_grads(inputs, submission)
-    if "grads_missing" in out:
-        raise NotImplementedError(out["grads_missing"])
+    out = loss_and_grads(inputs, submission, partial=False)
     net = build_net(submission, params_from(inputs))
     X, y, reg = inputs["X"], inputs["y"], float(inputs["reg"])
     plus_values, minus_values = [], []
@@ -105,38 +108,49 @@ def gradient_check(inputs: dict, submission: Submission) -> dict:
     return out
 
 
-def timing(inputs: dict, submission: Submission) -> dict:
-    """Median seconds of the student's loss(X, y) on a large batch and of the matrix products any
-    vectorised implementation needs (the floor), measured interleaved in this process.
+def vectorisation(inputs: dict, submission: Submission) -> dict:
+    """How the work of loss() grows with N: Python lines run in the student's file, and time.
 
-    While the Q2d TODO still raises, the forward pass loss(X) is timed against the forward
-    products instead (forward_only = 1), so Q1c can be graded before Q2d is written.
+    Runs loss(X, y) on the first n_small rows and on all N rows of X, counting the 'line' events
+    of frames from two_layer_net.py (sys.settrace): a vectorised loss runs the same lines for any
+    N, a loop over samples (for, while, comprehension, np.vectorize of a student function) runs
+    more with every sample. Deterministic: the count does not depend on the machine's load.
+    Also times both calls (information only). While the Q2d TODO still raises, the forward pass
+    loss(X) is measured instead (forward_only = 1).
     """
-    params = params_from(inputs)
-    net = build_net(submission, params)
-    X, y, repeats = inputs["X"], inputs["y"], int(inputs["repeats"])
-    W1, W2 = params["W1"], params["W2"]
+    import sys
+
+    net = build_net(submission, params_from(inputs))
+    X, y, n_small = inputs["X"], inputs["y"], int(inputs["n_small"])
+    target = str(submission.folder / "two_layer_net.py")
     try:
-        net.loss(X, y, reg=0.1)
+        net.loss(X[:n_small], y[:n_small], reg=0.1)
         forward_only = False
     except NotImplementedError as exc:
         if not str(exc).startswith("Q2d"):
             raise
         forward_only = True
 
-    def student() -> None:
-        net.loss(X) if forward_only else net.loss(X, y, reg=0.1)
+    def measure(rows: int) -> tuple[int, float]:
+        lines = 0
 
-    def floor() -> None:
-        scores = np.maximum(X @ W1, 0) @ W2           # (N, C): the forward products
-        if not forward_only:
-            X.T @ (scores @ W2.T)                     # (D, H): the dominant backward product
+        def tracer(frame, event, arg):
+            nonlocal lines
+            if frame.f_code.co_filename != target:
+                return None  # do not trace numpy or the grader: only the student's own lines count
+            if event == "line":
+                lines += 1
+            return tracer
 
-    student_times, floor_times = [], []
-    for _ in range(repeats):
-        for run, times in ((student, student_times), (floor, floor_times)):
-            start = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - start)
-    return {"student_s": float(np.median(student_times)), "floor_s": float(np.median(floor_times)),
-            "forward_only": int(forward_only)}
+        start = time.perf_counter()
+        sys.settrace(tracer)
+        try:
+            net.loss(X[:rows]) if forward_only else net.loss(X[:rows], y[:rows], reg=0.1)
+        finally:
+            sys.settrace(None)
+        return lines, time.perf_counter() - start
+
+    lines_small, seconds_small = measure(n_small)
+    lines_large, seconds_large = measure(X.shape[0])
+    return {"lines_small": lines_small, "lines_large": lines_large, "seconds_small": seconds_small,
+            "seconds_large": seconds_large, "forward_only": int(forward_only)}

@@ -24,33 +24,53 @@ def _histories(stats) -> dict:
     return {key: _history(stats, key) for key in ("loss_history", "train_acc_history", "val_acc_history")}
 
 
+def _params_of(net, prefix: str) -> dict:
+    if not isinstance(getattr(net, "params", None), dict):
+        raise StudentFailure("bad_return", "self.params must stay a dict with keys W1, b1, W2, b2")
+    return {f"{prefix}{k}": as_array(net.params.get(k), f"params[{k!r}] after train()") for k in PARAM_NAMES}
+
+
+def _grads_at(submission: Submission, params: dict, X, y, reg: float) -> dict:
+    returned = build_net(submission, params).loss(X.copy(), y.copy(), reg=reg)
+    if not isinstance(returned, tuple) or len(returned) != 2 or not isinstance(returned[1], dict):
+        raise StudentFailure("bad_return", "loss(X, y, reg) should return (loss, grads)")
+    return {k: as_array(returned[1].get(k), f"grads[{k!r}]") for k in PARAM_NAMES}
+
+
+def _train(submission: Submission, params: dict, inputs: dict, num_iters: int):
+    net = build_net(submission, params)
+    np.random.seed(int(inputs["seed"]))
+    net.train(inputs["X"], inputs["y"], inputs["X"], inputs["y"],
+              learning_rate=float(inputs["learning_rate"]),
+              learning_rate_decay=float(inputs["learning_rate_decay"]), reg=float(inputs["reg"]),
+              num_iters=num_iters, batch_size=int(inputs["batch_size"]), verbose=False)
+    return net
+
+
 def toy_training(inputs: dict, submission: Submission) -> dict:
-    """Train the toy net as the exercise does; returns the three histories."""
+    """Train the toy net as the exercise does; returns the histories and the final params."""
     net = build_net(submission, params_from(inputs))
     np.random.seed(int(inputs["seed"]))
     stats = net.train(inputs["X"], inputs["y"], inputs["X"], inputs["y"],
                       learning_rate=float(inputs["learning_rate"]), reg=float(inputs["reg"]),
                       num_iters=int(inputs["num_iters"]), verbose=False)
-    return _histories(stats)
+    return {**_histories(stats), **_params_of(net, "final_")}
 
 
 def sgd_step(inputs: dict, submission: Submission) -> dict:
-    """One iteration of train() on a set of identical samples, so every minibatch is the same.
+    """Two iterations of train() on identical samples (every minibatch is the same) with one
+    iteration per epoch, so the second step uses the decayed learning rate.
 
-    Returns grad_<name> from loss() at the starting params and new_<name> after train(num_iters=1).
+    Returns grad0_<k> (the student's loss() at the start), step1_<k> (after train(num_iters=1)),
+    grad1_<k> (loss() at step1) and step2_<k> (after train(num_iters=2) from the start).
     """
     params = params_from(inputs)
-    X, y, reg, lr = inputs["X"], inputs["y"], float(inputs["reg"]), float(inputs["learning_rate"])
-    net = build_net(submission, params)
-    returned = net.loss(X.copy(), y.copy(), reg=reg)
-    if not isinstance(returned, tuple) or len(returned) != 2 or not isinstance(returned[1], dict):
-        raise StudentFailure("bad_return", "loss(X, y, reg) should return (loss, grads)")
-    out = {f"grad_{k}": as_array(returned[1].get(k), f"grads[{k!r}]") for k in PARAM_NAMES}
-    net = build_net(submission, params)
-    np.random.seed(int(inputs["seed"]))
-    net.train(X, y, X, y, learning_rate=lr, learning_rate_decay=0.5, reg=reg, num_iters=1,
-              batch_size=int(inputs["batch_size"]), verbose=False)
-    out.update({f"new_{k}": as_array(net.params.get(k), f"params[{k!r}] after train()") for k in PARAM_NAMES})
+    X, y, reg = inputs["X"], inputs["y"], float(inputs["reg"])
+    out = {f"grad0_{k}": v for k, v in _grads_at(submission, params, X, y, reg).items()}
+    step1 = _params_of(_train(submission, params, inputs, 1), "")
+    out.update({f"step1_{k}": v for k, v in step1.items()})
+    out.update({f"grad1_{k}": v for k, v in _grads_at(submission, step1, X, y, reg).items()})
+    out.update(_params_of(_train(submission, params, inputs, 2), "step2_"))
     return out
 
 

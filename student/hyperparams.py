@@ -1,0 +1,41 @@
+"""Q3b and Q4b: the hyperparameters the grader trains your networks with.
+
+The grader trains each network once on the 49,000 CIFAR-10 training images (validation: the 1,000
+images after them), on one CPU core and under a compute budget (a cap on the training's
+multiply-accumulates and a time limit; its message states both), then measures the accuracy on
+the 10,000 test images. Time your settings before you submit: the cost grows with the number of
+samples seen times the width of the first layer.
+"""
+from __future__ import annotations
+
+
+def two_layer_net() -> dict:
+    """Settings for TwoLayerNet.train on CIFAR-10 (Q3b).
+
+    Returns a dict with the keys hidden_size (H), learning_rate, learning_rate_decay, reg,
+    num_iters and batch_size, and optionally std (the init scale, 1e-4 when absent).
+    """
+    # TODO(Q3b): return the settings that give your TwoLayerNet its best validation accuracy.
+    # Keys: hidden_size, learning_rate, learning_rate_decay, reg, num_iters, batch_size (+ optional std).
+    # Hint: the baseline dict(hidden_size=50, learning_rate=1e-4, learning_rate_decay=0.95, reg=0.25,
+    # num_iters=1000, batch_size=200) trains to about 29% validation accuracy; its loss falls slowly
+    # (learning rate too low) and train/val do not separate (capacity too small). The grader trains
+    # with your dict under a compute budget: time num_iters * batch_size * hidden_size before you submit.
+    # YOUR CODE HERE
+    raise NotImplementedError("Q3b: return the settings that give your TwoLayerNet its best validation accuracy.")
+
+
+def mlp() -> dict:
+    """Settings for MultiLayerPerceptron and train_model on CIFAR-10 (Q4b).
+
+    Returns a dict with the keys hidden_layers (list of widths), epochs, batch_size, learning_rate,
+    learning_rate_decay, weight_decay and dropout.
+    """
+    # TODO(Q4b): return the settings that give your MultiLayerPerceptron its best validation accuracy.
+    # Keys: hidden_layers (list of ints), epochs, batch_size, learning_rate, learning_rate_decay,
+    # weight_decay, dropout.
+    # Hint: a baseline that trains is dict(hidden_layers=[50], epochs=10, batch_size=200,
+    # learning_rate=1e-3, learning_rate_decay=0.95, weight_decay=1e-3, dropout=0.0). The grader trains
+    # with your dict under a compute budget: the cost grows with epochs and with the layer widths.
+    # YOUR CODE HERE
+    raise NotImplementedError("Q4b: return the settings that give your MultiLayerPerceptron its best validation accuracy.")

@@ -1,0 +1,186 @@
+"""Q4: a multi-layer perceptron in PyTorch, trained on CIFAR-10 with Adam.
+
+The network is
+
+    input (D) -> [Linear -> ReLU (-> Dropout)] for each hidden width -> Linear -> logits (C)
+
+trained with nn.CrossEntropyLoss (which applies the softmax itself, so the model has none).
+The data scaffolding (transform, dataset, loader, device) is given; the model, the optimiser,
+the training loop and the evaluation are the exercise.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torchvision.transforms as T
+from torch.utils.data import DataLoader, Dataset
+
+# Per-channel mean and standard deviation of the CIFAR-10 training images, on the [0, 1] scale.
+CIFAR10_MEAN = (0.4914, 0.4822, 0.4465)
+CIFAR10_STD = (0.2470, 0.2435, 0.2616)
+
+
+def build_transform() -> T.Compose:
+    """uint8 image (32, 32, 3) -> float tensor (3, 32, 32), scaled to [0, 1] and normalised per channel."""
+    return T.Compose([T.ToTensor(), T.Normalize(CIFAR10_MEAN, CIFAR10_STD)])
+
+
+class CIFARArrays(Dataset):
+    """CIFAR-10 images held in memory as arrays, transformed once with build_transform().
+
+    The transform is deterministic and acts pixel by pixel (scale, then per-channel normalise), so it
+    is applied when the dataset is built and the normalised tensor is kept: an epoch then costs no
+    per-sample transform. To save the per-call overhead of torchvision, each chunk of k images goes
+    through the transform as one tall (k * 32, 32, 3) image, which gives exactly the numbers that
+    image-by-image calls give.
+
+    Inputs:
+    - images: (N, 32, 32, 3) uint8 images.
+    - labels: (N,) integer labels in [0, C).
+    - transform: a pixel-wise transform of an (H, W, 3) uint8 image; build_transform() when None.
+    """
+
+    def __init__(self, images: np.ndarray, labels: np.ndarray, transform=None, chunk: int = 256):
+        assert images.ndim == 4 and images.shape[-1] == 3, f"images must be (N, 32, 32, 3), got {images.shape}"
+        assert len(images) == len(labels), f"{len(images)} images but {len(labels)} labels"
+        transform = build_transform() if transform is None else transform
+        blocks = []
+        for start in range(0, len(images), chunk):
+            block = np.ascontiguousarray(images[start:start + chunk])   # (k, 32, 32, 3)
+            k, height, width, channels = block.shape
+            tall = transform(block.reshape(k * height, width, channels))  # (3, k * 32, 32)
+            blocks.append(tall.reshape(channels, k, height, width).transpose(0, 1))  # (k, 3, 32, 32)
+        self.images = torch.cat(blocks) if blocks else torch.empty(0, 3, 32, 32)  # (N, 3, 32, 32) float32
+        self.labels = torch.as_tensor(np.asarray(labels), dtype=torch.long)    # (N,)
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __getitem__(self, index):
+        return self.images[index], self.labels[index]
+
+    def __getitems__(self, indices: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+        """A whole batch in one gather: images (B, 3, 32, 32) and labels (B,).
+
+        DataLoader calls this instead of B __getitem__ calls plus a collate, which on one CPU thread
+        would cost as much time as a small model's training step.
+        """
+        index = torch.as_tensor(indices)
+        return self.images.index_select(0, index), self.labels.index_select(0, index)
+
+
+def keep_batch(batch: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """collate_fn for CIFARArrays: its __getitems__ already returns the stacked batch."""
+    return batch
+
+
+def make_loader(images: np.ndarray, labels: np.ndarray, batch_size: int, shuffle: bool,
+                seed: int = 0) -> DataLoader:
+    """A deterministic DataLoader over uint8 images (N, 32, 32, 3) and labels (N,).
+
+    Batches are (B, 3, 32, 32) float32 and (B,) int64. With shuffle, the order comes from a
+    torch.Generator seeded with `seed`, so two loaders with the same seed give the same batches.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    return DataLoader(CIFARArrays(images, labels), batch_size=batch_size, shuffle=shuffle,
+                      num_workers=0, generator=generator, collate_fn=keep_batch)
+
+
+def default_device() -> torch.device:
+    """cuda when a GPU is available, else cpu."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+class MultiLayerPerceptron(nn.Module):
+    """A fully connected network: one Linear -> ReLU (-> Dropout) block per hidden width, then a Linear.
+
+    Inputs:
+    - input_size: the input dimension D (3 * 32 * 32 for CIFAR-10).
+    - hidden_layers: the widths [H1, H2, ...] of the hidden layers, in order.
+    - num_classes: the number C of classes.
+    - dropout: the probability of zeroing a hidden unit during training; 0 adds no Dropout layer.
+    """
+
+    def __init__(self, input_size: int, hidden_layers: list[int], num_classes: int, dropout: float = 0.0):
+        super().__init__()
+        # TODO(Q4a): build the layers and keep them in self.layers = nn.Sequential(...).
+        # Shapes: Linear(D, H1), ReLU, Linear(H1, H2), ReLU, ..., Linear(H_last, C); add
+        # nn.Dropout(dropout) after every ReLU when dropout > 0.
+        # Hint: collect the modules in a list while walking the widths, then nn.Sequential(*layers).
+        # YOUR CODE HERE
+        raise NotImplementedError("Q4a: build the layers and keep them in self.layers = nn.Sequential(...).")
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits (N, C) of images (N, 3, 32, 32) or flat inputs (N, D); no softmax."""
+        # TODO(Q4a): flatten every input to a row and run it through self.layers.
+        # Shapes: x (N, 3, 32, 32) or (N, D) -> (N, D) -> logits (N, C).
+        # Hint: x.reshape(x.shape[0], -1) (or torch.flatten(x, 1)); do not apply a softmax.
+        # YOUR CODE HERE
+        raise NotImplementedError("Q4a: flatten every input to a row and run it through self.layers.")
+
+
+def make_optimizer(model: nn.Module, learning_rate: float, weight_decay: float) -> torch.optim.Optimizer:
+    """The optimiser that trains every parameter of `model`."""
+    # TODO(Q4b): create the optimiser over model.parameters() with this learning rate and weight decay.
+    # Shapes: none; it updates every tensor of model.parameters() in place.
+    # Hint: torch.optim.Adam(params, lr=..., weight_decay=..., fused=True); on a CPU the fused
+    # implementation's step is several times faster than the default one, and the grader's time is short.
+    # YOUR CODE HERE
+    raise NotImplementedError("Q4b: create the optimiser over model.parameters() with this learning rate and weight decay.")
+
+
+def train_model(model: nn.Module, train_loader: DataLoader, val_loader: DataLoader, epochs: int,
+                learning_rate: float, learning_rate_decay: float, weight_decay: float,
+                device: torch.device | None = None) -> dict:
+    """Train `model` with make_optimizer and nn.CrossEntropyLoss, decaying the learning rate per epoch.
+
+    Inputs:
+    - model: the network; it is moved to `device`.
+    - train_loader, val_loader: loaders of (B, 3, 32, 32) images and (B,) labels.
+    - epochs: passes over train_loader.
+    - learning_rate: the learning rate of the first epoch; learning_rate_decay multiplies it after each epoch.
+    - weight_decay: the optimiser's L2 penalty.
+    - device: where to train; default_device() when None.
+
+    Returns a dict of lists with one entry per epoch: loss (mean training loss over the epoch's
+    samples), train_acc (training accuracy during the epoch) and val_acc (evaluate() on val_loader).
+    """
+    device = default_device() if device is None else torch.device(device)
+    model.to(device)
+    history = {"loss": [], "train_acc": [], "val_acc": []}
+    # TODO(Q4b): train for `epochs` epochs and append each epoch's loss, train_acc and val_acc to history.
+    # Per batch: zero_grad, forward, loss, backward, step. Per epoch: the mean loss over the samples,
+    # the fraction of correct training predictions, evaluate(model, val_loader, device), then multiply
+    # the "lr" of every entry of optimizer.param_groups by learning_rate_decay.
+    # Shapes: images (B, 3, 32, 32) and labels (B,) moved to device; logits (B, C).
+    # Hint: criterion = nn.CrossEntropyLoss(); optimizer = make_optimizer(...); call model.train()
+    # at the start of every epoch, because evaluate() leaves the model in eval mode.
+    # YOUR CODE HERE
+    raise NotImplementedError("Q4b: train for `epochs` epochs and append each epoch's loss, train_acc and val_acc to history.")
+    return history
+
+
+def evaluate(model: nn.Module, loader: DataLoader, device: torch.device | None = None) -> float:
+    """The accuracy of `model` over every sample of `loader`, a float in [0, 1], in eval mode."""
+    device = default_device() if device is None else torch.device(device)
+    model.to(device)
+    # TODO(Q4b): count the correct predictions over every batch of the loader.
+    # Shapes: logits (B, C); predictions logits.argmax(dim=1) are (B,).
+    # Hint: model.eval() and torch.no_grad(); divide by the number of samples, not of batches.
+    # YOUR CODE HERE
+    raise NotImplementedError("Q4b: count the correct predictions over every batch of the loader.")
+
+
+def depth_study() -> dict:
+    """Q4c: your measured accuracies for 2, 3, 4 and 5 layers, and what you conclude.
+
+    Returns {2: {"train_acc": a, "val_acc": b}, 3: {...}, 4: {...}, 5: {...}, "notes": "..."}:
+    "layers" counts the Linear layers (2 = one hidden layer); accuracies are fractions in [0, 1].
+    The table is checked for completeness; the notes are graded by hand.
+    """
+    # TODO(Q4c): train your MLP with 2, 3, 4 and 5 layers and report train/validation accuracy.
+    # Shapes: none; keys 2, 3, 4, 5 each map to {"train_acc": float, "val_acc": float}, plus "notes".
+    # Hint: keep every other setting fixed, so that depth is the only change; say what you see and why.
+    # YOUR CODE HERE
+    raise NotImplementedError("Q4c: train your MLP with 2, 3, 4 and 5 layers and report train/validation accuracy.")
