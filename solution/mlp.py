@@ -222,12 +222,21 @@ def depth_study() -> dict:
     # Shapes: none; keys 2, 3, 4, 5 each map to {"train_acc": float, "val_acc": float}, plus "notes".
     # Hint: keep every other setting fixed, so that depth is the only change; say what you see and why.
     ### BEGIN SOLUTION
-    # Measured by bench/depth_study.py (the solution's settings, width 200 repeated, one thread).
+    # Measured by bench/depth_study.py: the solution's settings (7 epochs of Adam, batch 200), every
+    # hidden layer 200 wide, one CPU thread; train accuracy over the 49,000 training images.
     return {
-        2: {"train_acc": 0.0, "val_acc": 0.0},
-        3: {"train_acc": 0.0, "val_acc": 0.0},
-        4: {"train_acc": 0.0, "val_acc": 0.0},
-        5: {"train_acc": 0.0, "val_acc": 0.0},
-        "notes": "",
+        2: {"train_acc": 0.646, "val_acc": 0.542},
+        3: {"train_acc": 0.681, "val_acc": 0.546},
+        4: {"train_acc": 0.687, "val_acc": 0.548},
+        5: {"train_acc": 0.684, "val_acc": 0.549},
+        "notes": ("Going from 2 to 3 layers raises training accuracy by 3.5 points but validation by "
+                  "only 0.4: the extra capacity mostly fits the training set. 4 and 5 layers change "
+                  "neither much, and the train/validation gap stays near 14 points. With PyTorch's "
+                  "default (Kaiming-uniform) initialisation and Adam even 5 layers train; students "
+                  "of the original exercise, whose template initialised N(0, 1e-3), saw 4 and 5 "
+                  "layers stall at the chance loss ln 10 = 2.303: a vanishing signal, not "
+                  "over-fitting. An MLP on raw pixels "
+                  "has no notion of locality, so depth alone buys little here; regularisation "
+                  "(dropout, weight decay) or convolutions would."),
     }
     ### END SOLUTION
