@@ -1,23 +1,14 @@
 """Gradings that several test modules read: each submission is graded once per session.
 
-The grading parent runs its checks in threads; one thread may start a probe (subprocess with a
-preexec_fn, so a fork) while another multiplies matrices with numpy. A multi-threaded OpenBLAS
-shuts its thread pool down in its fork handler, and a product already in flight then waits for
-it forever: the grade hangs (seen here in Q1c's parent-side case generation). Until the grader
-pins the parent's BLAS to one thread itself, the test session does, before numpy is imported, so
-that the suite cannot hang; the probes' children get one thread from the grader anyway.
+(The grading parent pins its own BLAS to one thread in autograder/__init__.py: a multi-threaded
+OpenBLAS in a process that starts children from several threads could hang a fork.)
 """
 from __future__ import annotations
 
-import os
+import pytest
 
-for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_name, "1")
-
-import pytest  # noqa: E402
-
-from autograder.engine import GradeConfig, grade  # noqa: E402
-from grading_helpers import SOLUTION, STUDENT, quick_check_ids  # noqa: E402
+from autograder.engine import GradeConfig, grade
+from grading_helpers import SOLUTION, STUDENT, quick_check_ids
 
 
 @pytest.fixture(scope="session")
