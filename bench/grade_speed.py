@@ -5,7 +5,7 @@ Prints, on this machine:
    with PyTorch on the CPU (float32, one thread each, same batches; medians of interleaved
    repeats, and their ratio);
 2. the PyTorch MLP's training throughput with the solution's hyperparams.mlp() widths;
-3. wall time and peak memory (summed over the grader and its children, sampled every 50 ms) of
+3. wall time and peak memory (PSS summed over the grader and its children, sampled every 50 ms) of
    grading the solution: the numpy half, then the whole assignment; with the test accuracies the
    solution's settings reached within the time limits.
 Numbers only; no pass/fail.
@@ -104,27 +104,39 @@ def mlp_throughput(batches: int) -> dict:
     return {"hidden_layers": settings["hidden_layers"], "images_per_s": 2 * n / (time.perf_counter() - start)}
 
 
-def process_tree_rss(root_pid: int) -> int:
-    """Bytes of resident memory of root_pid and all its descendants (from /proc)."""
+def process_tree_memory(root_pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in bytes, summed over root_pid and all its descendants (from /proc).
+
+    RSS counts pages shared by a fork server and its children once per process; PSS splits each
+    shared page among the processes that map it, so its sum is the memory the tree really holds.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            ppid, pages = int(fields[1]), int(fields[21])
+                ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE")
-    total, stack = 0, [root_pid]
+    rss = pss = 0
+    stack = [root_pid]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
         stack.extend(children.get(pid, []))
-    return total
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith(("Rss:", "Pss:")):
+                        value = int(line.split()[1]) * 1024
+                        if line.startswith("Rss:"):
+                            rss += value
+                        else:
+                            pss += value
+        except OSError:
+            continue
+    return rss, pss
 
 
 def timed_grade(only: str | None) -> dict:
@@ -137,13 +149,14 @@ def timed_grade(only: str | None) -> dict:
             command += ["--only", only]
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
-        peak = 0
+        peak_rss = peak_pss = 0
         done = threading.Event()
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak_rss, peak_pss
             while not done.is_set():
-                peak = max(peak, process_tree_rss(process.pid))
+                rss, pss = process_tree_memory(process.pid)
+                peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
                 time.sleep(0.05)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -153,7 +166,7 @@ def timed_grade(only: str | None) -> dict:
         done.set()
         sampler.join()
         report = json.loads(results.read_text())
-    return {"wall_s": wall, "peak_rss_mb": peak / 2**20, "report": report}
+    return {"wall_s": wall, "peak_rss_mb": peak_rss / 2**20, "peak_pss_mb": peak_pss / 2**20, "report": report}
 
 
 def main() -> None:
@@ -182,8 +195,9 @@ def main() -> None:
         trainings = {t["extra_data"]["check"]: t["extra_data"].get("train_seconds")
                      for t in report["tests"] if "train_seconds" in t["extra_data"]}
         print(f"\n3. grading the solution ({label}): {run['wall_s']:.1f} s wall (target <= 60 s), "
-              f"peak memory {run['peak_rss_mb']:.0f} MB (grader + children; target <= 1536 MB), "
               f"score {report['score']:g}/{report['extra_data']['max_score']:g}")
+        print(f"   peak memory of the grader and its children: {run['peak_pss_mb']:.0f} MB PSS "
+              f"(target <= 1536 MB); {run['peak_rss_mb']:.0f} MB if shared pages count once per process")
         for check, accuracy in accuracies.items():
             seconds = trainings.get(check)
             print(f"   {check}: test accuracy {accuracy:.2%}" + (f", training {seconds:.1f} s" if seconds else ""))
