@@ -6,8 +6,8 @@ import inspect
 import numpy as np
 
 from ..catalogue import Outcome, check
-from ..sandbox import TORCH, TOY, TRAINING
-from .budget import accuracy_fraction, cifar_labels, data_missing_outcome, mlp_macs
+from ..sandbox import TORCH
+from .cifar import CifarTraining, mlp_macs, train_and_score
 from .compare import close, summary
 
 FILES = ("mlp.py",)
@@ -128,30 +128,19 @@ def evaluation(ctx) -> Outcome:
     return Outcome.passed("eval mode, every sample counted")
 
 
+SPEC = CifarTraining("hyperparams.mlp", "mlp_training.cifar_training",
+                     validate=lambda settings: _validate(settings), macs=mlp_macs,
+                     budget_formula="epochs * 49,000 * sum of in*out of the Linear layers",
+                     max_macs=MAX_MACS, zero_at=ZERO_AT, full_at=FULL_AT, time_limit_s=TIME_LIMIT_S)
+
+
 @check("Q4b", points=1.5, files=("mlp.py", "hyperparams.py"), time_limit_s=TIME_LIMIT_S,
        depends_on=("Q4a.architecture",))
 def cifar_accuracy(ctx) -> Outcome:
     """Your hyperparams.mlp() reach >= 50% test accuracy on CIFAR-10 (partial from 42%)"""
-    settings = ctx.probe("hyperparams.mlp", {}, TOY, files=("hyperparams.py",))
-    problems = _validate(settings)
-    if problems:
-        return Outcome.failed(problems[0], "\n".join(problems), settings=settings)
-    missing = data_missing_outcome()
-    if missing is not None:
-        return missing
-    got = ctx.probe("mlp_training.cifar_training",
-                    {"settings": settings, "seed": ctx.seed("init") % 2**31,
-                     "threads": ctx.config.threads_per_probe}, TRAINING.scaled(wall_s=TIME_LIMIT_S))
-    labels = cifar_labels()
-    test_acc = float(np.mean(got["test_pred"] == labels["y_test"])) if got["test_pred"].shape == labels["y_test"].shape else 0.0
-    val_acc = float(np.mean(got["val_pred"] == labels["y_val"])) if got["val_pred"].shape == labels["y_val"].shape else 0.0
-    fraction = accuracy_fraction(test_acc, ZERO_AT, FULL_AT)
-    details = (f"settings: {settings}\ntraining took {got['train_seconds']:.1f} s; validation accuracy "
-               f"{val_acc:.2%}; test accuracy {test_acc:.2%} (full points at {FULL_AT:.0%}, none below {ZERO_AT:.0%})")
-    outcome = Outcome(fraction, f"test accuracy {test_acc:.2%} (validation {val_acc:.2%})", details,
-                      {"test_accuracy": test_acc, "val_accuracy": val_acc,
-                       "train_seconds": float(got["train_seconds"]), "settings": settings})
-    outcome.artifacts = {k: got[f"hist_{k}"].tolist() for k in ("loss", "train_acc", "val_acc")}
+    outcome, got = train_and_score(ctx, SPEC, threads=ctx.config.threads_per_probe)
+    if got:
+        outcome.artifacts = {k: got[f"hist_{k}"].tolist() for k in ("loss", "train_acc", "val_acc")}
     return outcome
 
 
@@ -168,8 +157,4 @@ def _validate(settings: dict) -> list[str]:
         problems.append(f"learning_rate_decay must be in (0, 1], got {settings['learning_rate_decay']}")
     if settings["weight_decay"] < 0 or not 0 <= settings.get("dropout", 0.0) < 1:
         problems.append("weight_decay must be >= 0 and dropout in [0, 1)")
-    if not problems and mlp_macs(settings) > MAX_MACS:
-        problems.append(f"these settings need {mlp_macs(settings):.2e} multiply-adds of training, over the "
-                        f"budget of {MAX_MACS:.1e} (epochs * 49,000 * sum of in*out of the Linear layers); "
-                        "use fewer epochs or narrower layers")
     return problems

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 FORKSERVER = Path(__file__).with_name("forkserver.py")

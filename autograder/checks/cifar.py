@@ -1,0 +1,98 @@
+"""What the two CIFAR-10 checks (Q3b, Q4b) share: read and vet the student's settings, hold them
+to a compute budget, train in a child, and score the test accuracy with the parent's own labels."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from ..catalogue import Outcome
+from ..sandbox import TOY, TRAINING
+
+INPUT_SIZE, NUM_CLASSES, TRAIN_SIZE = 3072, 10, 49_000
+
+
+def two_layer_macs(settings: dict) -> float:
+    """Multiply-accumulates of TwoLayerNet training: num_iters * batch_size * (D*H + H*C)."""
+    H = settings["hidden_size"]
+    return float(settings["num_iters"]) * settings["batch_size"] * (INPUT_SIZE * H + H * NUM_CLASSES)
+
+
+def mlp_macs(settings: dict) -> float:
+    """Multiply-accumulates of MLP training: epochs * 49,000 * sum of in*out over the Linear layers."""
+    widths = [INPUT_SIZE, *settings["hidden_layers"], NUM_CLASSES]
+    per_sample = sum(a * b for a, b in zip(widths[:-1], widths[1:]))
+    return float(settings["epochs"]) * TRAIN_SIZE * per_sample
+
+
+def accuracy_fraction(accuracy: float, zero_at: float, full_at: float) -> float:
+    """Linear partial credit: 0 at or below zero_at, 1 at or above full_at."""
+    return float(np.clip((accuracy - zero_at) / (full_at - zero_at), 0.0, 1.0))
+
+
+def cifar_labels() -> dict[str, np.ndarray]:
+    """y_val (1,000) and y_test (10,000) read by the parent from the data file, never from the child."""
+    from datasets.paths import npz_path
+
+    with np.load(npz_path(), allow_pickle=False) as npz:
+        y_train, y_test = npz["y_train"], npz["y_test"]
+    return {"y_val": y_train[49_000:50_000].astype(np.int64), "y_test": y_test.astype(np.int64)}
+
+
+def data_missing_outcome() -> Outcome | None:
+    """None when CIFAR-10 is set up; else a 0 with the command that sets it up."""
+    from datasets.paths import npz_path
+    from datasets.store import not_found_message
+
+    if npz_path().is_file():
+        return None
+    return Outcome.failed("CIFAR-10 is not set up on this machine, so the training could not run: "
+                          "run `make data` first", not_found_message())
+
+
+@dataclass(frozen=True)
+class CifarTraining:
+    """One CIFAR-10 training check: where the settings and the training come from, its limits."""
+
+    settings_probe: str                     # e.g. "hyperparams.two_layer_net"
+    training_probe: str                     # e.g. "two_layer_training.cifar_training"
+    validate: Callable[[dict], list[str]]   # range checks of the settings: sentences, or []
+    macs: Callable[[dict], float]           # the settings' multiply-accumulates of training
+    budget_formula: str                     # how macs is computed, for the message
+    max_macs: float
+    zero_at: float                          # test accuracy worth no points ...
+    full_at: float                          # ... and full points; linear in between
+    time_limit_s: float
+
+
+def train_and_score(ctx, spec: CifarTraining, **inputs: Any) -> tuple[Outcome, dict]:
+    """Settings, budget, data, training, accuracy: the Outcome and the training probe's outputs."""
+    settings = ctx.probe(spec.settings_probe, {}, TOY, files=("hyperparams.py",))
+    problems = spec.validate(settings)
+    if not problems and spec.macs(settings) > spec.max_macs:
+        problems.append(f"these settings need {spec.macs(settings):.2e} multiply-adds of training, over "
+                        f"the budget of {spec.max_macs:.1e} ({spec.budget_formula}); make the training "
+                        "smaller")
+    if problems:
+        return Outcome.failed(problems[0], "\n".join(problems), settings=settings), {}
+    missing = data_missing_outcome()
+    if missing is not None:
+        return missing, {}
+    got = ctx.probe(spec.training_probe, {"settings": settings, "seed": ctx.seed("init") % 2**31, **inputs},
+                    TRAINING.scaled(wall_s=spec.time_limit_s))
+    labels = cifar_labels()
+    test_acc, val_acc = _accuracy(got["test_pred"], labels["y_test"]), _accuracy(got["val_pred"], labels["y_val"])
+    details = (f"settings: {settings}\ntraining took {got['train_seconds']:.1f} s; validation accuracy "
+               f"{val_acc:.2%}; test accuracy {test_acc:.2%} (full points at {spec.full_at:.0%}, none "
+               f"below {spec.zero_at:.0%})")
+    outcome = Outcome(accuracy_fraction(test_acc, spec.zero_at, spec.full_at),
+                      f"test accuracy {test_acc:.2%} (validation {val_acc:.2%})", details,
+                      {"test_accuracy": test_acc, "val_accuracy": val_acc,
+                       "train_seconds": float(got["train_seconds"]), "settings": settings})
+    return outcome, got
+
+
+def _accuracy(predictions: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of matching labels; 0 when the prediction array is not one label per image."""
+    return float(np.mean(predictions == labels)) if predictions.shape == labels.shape else 0.0
