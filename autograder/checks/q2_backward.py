@@ -48,6 +48,11 @@ def gradients(ctx) -> Outcome:
     for case in all_cases(ctx.rng("cases")):
         reg = 0.05 if case.name.startswith("the exercise") else 0.1
         got = ctx.probe("two_layer_net.gradient_check", case.inputs(reg=reg), TOY.scaled(wall_s=30.0))
+        if got["autodiff_modules"]:
+            return Outcome.failed(f"two_layer_net.py uses {', '.join(got['autodiff_modules'])}: the numpy "
+                                  "part must compute its gradients by hand, with numpy only",
+                                  "Derive the backward pass (Q2a-c) and write it with numpy; PyTorch is "
+                                  "Question 4's tool.", autodiff_modules=got["autodiff_modules"])
         numeric = _numerical(case.params, got["loss_plus"], got["loss_minus"])
         truth = torch_oracle.two_layer_net(case.params, case.X, case.y, reg)["grads"]
         for name in PARAMS:

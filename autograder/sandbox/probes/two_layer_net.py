@@ -2,6 +2,7 @@
 arrays (never relying on the student's init), calls one method and returns plain arrays."""
 from __future__ import annotations
 
+import sys
 import time
 
 import numpy as np
@@ -10,6 +11,7 @@ from ...oracles.numerical import STEP, perturbations
 from . import StudentFailure, Submission, as_array, as_float
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
+AUTODIFF_MODULES = ("torch", "jax", "autograd", "tensorflow", "mxnet", "paddle", "mlx")
 
 
 def build_net(submission: Submission, params: dict, std: float = 1e-4):
@@ -105,6 +107,9 @@ def gradient_check(inputs: dict, submission: Submission) -> dict:
             result = net.loss(X.copy(), y.copy(), reg=reg)
             values.append(as_float(result[0] if isinstance(result, tuple) else result, "the loss"))
     out.update(loss_plus=np.array(plus_values), loss_minus=np.array(minus_values))
+    # This child was forked from (or spawned as) a process that never imported these; if they are
+    # loaded now, the student's file brought them in.
+    out["autodiff_modules"] = sorted(name for name in AUTODIFF_MODULES if name in sys.modules)
     return out
 
 
