@@ -23,15 +23,17 @@ from autograder.checks.q1_vectorised import MAX_EXTRA_LINES, N_SMALL, SIZES  # n
 from autograder.sandbox.probes import Submission  # noqa: E402
 from autograder.sandbox.probes.two_layer_net import vectorisation  # noqa: E402
 
-# A per-sample loss() as a student might first write it: the same maths, one row at a time.
-PER_SAMPLE = '''
+HEADER = '''
 import numpy as np
 
 class TwoLayerNet:
     def __init__(self, input_size, hidden_size, output_size, std=1e-4):
         self.params = {"W1": std * np.random.randn(input_size, hidden_size), "b1": np.zeros(hidden_size),
                        "W2": std * np.random.randn(hidden_size, output_size), "b2": np.zeros(output_size)}
+'''
 
+# A per-sample loss() as a student might first write it: the same maths, one row at a time.
+PER_SAMPLE = HEADER + '''
     def loss(self, X, y=None, reg=0.0):
         W1, b1, W2, b2 = (self.params[k] for k in ("W1", "b1", "W2", "b2"))
         grads = {k: np.zeros_like(v) for k, v in self.params.items()}
@@ -56,16 +58,8 @@ class TwoLayerNet:
         return loss, grads
 '''
 
-
 # Vectorised everywhere except the data loss, summed one sample at a time (the subtlest loop).
-DATA_LOSS_LOOP = '''
-import numpy as np
-
-class TwoLayerNet:
-    def __init__(self, input_size, hidden_size, output_size, std=1e-4):
-        self.params = {"W1": std * np.random.randn(input_size, hidden_size), "b1": np.zeros(hidden_size),
-                       "W2": std * np.random.randn(hidden_size, output_size), "b2": np.zeros(output_size)}
-
+DATA_LOSS_LOOP = HEADER + '''
     def loss(self, X, y=None, reg=0.0):
         W1, b1, W2, b2 = (self.params[k] for k in ("W1", "b1", "W2", "b2"))
         z1 = X @ W1 + b1
@@ -87,6 +81,10 @@ class TwoLayerNet:
                  "W2": a1.T @ d3 + 2 * reg * W2, "b2": d3.sum(axis=0)}
         return loss, grads
 '''
+
+
+
+
 
 
 def measure(folder: Path) -> tuple[int, float]:

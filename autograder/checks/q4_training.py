@@ -6,6 +6,7 @@ import inspect
 import numpy as np
 
 from ..catalogue import Outcome, check
+from ..oracles import torch_oracle
 from ..sandbox import TORCH
 from .cifar import CifarTraining, mlp_macs, train_and_score
 from .compare import close, summary
@@ -19,38 +20,28 @@ MAX_MACS = 3.0e11
 TIME_LIMIT_S = 150.0
 
 
-def _grader_steps(start: dict, images, labels, optimizer: dict, lr: float, decay: float, wd: float):
+def _grader_steps(start: dict, images, labels, optimizer: dict, lr: float, decay: float):
     """Two steps of the student's optimizer class on the grader's own Linear/ReLU stack."""
     import torch
 
     torch.manual_seed(0)
-    layers = []
-    n = len(HIDDEN) + 1
-    for j in range(n):
-        W = torch.tensor(start[f"w_{j}"], dtype=torch.float32)
-        linear = torch.nn.Linear(W.shape[1], W.shape[0])
-        with torch.no_grad():
-            linear.weight.copy_(W)
-            linear.bias.copy_(torch.tensor(start[f"b_{j}"], dtype=torch.float32))
-        layers += [linear, torch.nn.ReLU()] if j < n - 1 else [linear]
-    model = torch.nn.Sequential(*layers)
+    layers = torch_oracle.linear_layers(start)
     cls = getattr(torch.optim, optimizer["name"], None)
     if cls is None or not isinstance(cls, type) or not issubclass(cls, torch.optim.Optimizer):
         return None, f"make_optimizer() returned {optimizer['name']}, not an optimizer of torch.optim"
     accepted = inspect.signature(cls).parameters
     kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in optimizer["settings"].items()
               if k in accepted and k not in ("params", "lr")}
-    opt = cls(model.parameters(), lr=lr, **kwargs)
+    opt = cls(layers.parameters(), lr=lr, **kwargs)
     x = torch.tensor(images, dtype=torch.float32).reshape(len(images), -1)
     y = torch.tensor(labels.astype(np.int64))
-    for step in range(2):
+    for _ in range(2):
         opt.zero_grad()
-        torch.nn.functional.cross_entropy(model(x), y).backward()
+        torch.nn.functional.cross_entropy(torch_oracle.linear_relu_forward(layers, x), y).backward()
         opt.step()
         for group in opt.param_groups:
             group["lr"] *= decay
-    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
-    return [(m.weight.detach().double().numpy(), m.bias.detach().double().numpy()) for m in linears], ""
+    return [(m.weight.detach().double().numpy(), m.bias.detach().double().numpy()) for m in layers], ""
 
 
 @check("Q4b", points=1.0, files=FILES, time_limit_s=60.0)
@@ -76,7 +67,7 @@ def two_training_steps(ctx) -> Outcome:
     if abs(float(optimizer["settings"].get("weight_decay", 0.0)) - wd) > 1e-12:
         return Outcome.failed("make_optimizer() ignores weight_decay: pass it to the optimizer",
                               f"optimizer: {optimizer}")
-    expected, problem = _grader_steps(start, images, labels, optimizer, lr, decay, wd)
+    expected, problem = _grader_steps(start, images, labels, optimizer, lr, decay)
     if expected is None:
         return Outcome.failed(problem, f"optimizer: {optimizer}")
     comparisons = []

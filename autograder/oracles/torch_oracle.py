@@ -48,3 +48,29 @@ def chain_rule(W: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray | float]:
     f = (g ** 2).sum()
     f.backward()
     return {"g": g.detach().numpy(), "f": float(f.item()), "grad": xt.grad.numpy().copy()}
+
+
+def linear_layers(weights: dict[str, np.ndarray]):
+    """nn.Linear layers (float32) holding w_0, b_0, w_1, b_1, ...: weights (out, in), biases (out,).
+
+    The grader's own Linear/ReLU stacks (in the Q4b check and in its probe) are built from these.
+    """
+    torch = _torch()
+    layers = torch.nn.ModuleList()
+    for j in range(len([k for k in weights if k.startswith("w_")])):
+        weight = torch.tensor(weights[f"w_{j}"], dtype=torch.float32)
+        layer = torch.nn.Linear(weight.shape[1], weight.shape[0])
+        with torch.no_grad():
+            layer.weight.copy_(weight)
+            layer.bias.copy_(torch.tensor(weights[f"b_{j}"], dtype=torch.float32))
+        layers.append(layer)
+    return layers
+
+
+def linear_relu_forward(layers, x):
+    """x (B, ...) flattened to (B, D), then Linear -> ReLU for all but the last layer: logits (B, C)."""
+    torch = _torch()
+    x = x.reshape(x.shape[0], -1)
+    for layer in layers[:-1]:
+        x = torch.relu(layer(x))
+    return layers[-1](x)

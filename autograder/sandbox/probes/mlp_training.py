@@ -6,6 +6,7 @@ import time
 import numpy as np
 
 from . import StudentFailure, Submission, as_array, as_float
+from ...oracles.torch_oracle import linear_layers, linear_relu_forward
 from .mlp import _torch
 
 HISTORY_KEYS = ("loss", "train_acc", "val_acc")
@@ -40,24 +41,13 @@ def _grader_model(inputs: dict, torch):
     class GraderMLP(torch.nn.Module):
         def __init__(self):
             super().__init__()
-            count = len([k for k in inputs if k.startswith("w_")])
-            self.linears = torch.nn.ModuleList()
-            for j in range(count):
-                weight = torch.tensor(inputs[f"w_{j}"], dtype=torch.float32)
-                layer = torch.nn.Linear(weight.shape[1], weight.shape[0])
-                with torch.no_grad():
-                    layer.weight.copy_(weight)
-                    layer.bias.copy_(torch.tensor(inputs[f"b_{j}"], dtype=torch.float32))
-                self.linears.append(layer)
+            self.linears = linear_layers(inputs)
             self.steps_in_eval_mode = 0
 
         def forward(self, x):
             if torch.is_grad_enabled() and not self.training:
                 self.steps_in_eval_mode += 1
-            x = x.reshape(x.shape[0], -1)                                 # (B, 3072)
-            for layer in self.linears[:-1]:
-                x = torch.relu(layer(x))
-            return self.linears[-1](x)                                    # (B, C)
+            return linear_relu_forward(self.linears, x)                   # (B, C)
 
     return GraderMLP()
 
