@@ -45,13 +45,15 @@ class CIFARArrays(Dataset):
         assert images.ndim == 4 and images.shape[-1] == 3, f"images must be (N, 32, 32, 3), got {images.shape}"
         assert len(images) == len(labels), f"{len(images)} images but {len(labels)} labels"
         transform = build_transform() if transform is None else transform
-        blocks = []
-        for start in range(0, len(images), chunk):
+        N, height, width, channels = images.shape
+        # Filled chunk by chunk: building a list of chunks and concatenating would hold the whole
+        # float32 set twice (1.2 GB for the training images) at the end.
+        self.images = torch.empty(N, channels, height, width)          # (N, 3, 32, 32) float32
+        for start in range(0, N, chunk):
             block = np.ascontiguousarray(images[start:start + chunk])   # (k, 32, 32, 3)
-            k, height, width, channels = block.shape
+            k = len(block)
             tall = transform(block.reshape(k * height, width, channels))  # (3, k * 32, 32)
-            blocks.append(tall.reshape(channels, k, height, width).transpose(0, 1))  # (k, 3, 32, 32)
-        self.images = torch.cat(blocks) if blocks else torch.empty(0, 3, 32, 32)  # (N, 3, 32, 32) float32
+            self.images[start:start + k] = tall.reshape(channels, k, height, width).transpose(0, 1)
         self.labels = torch.as_tensor(np.asarray(labels), dtype=torch.long)    # (N,)
 
     def __len__(self) -> int:

@@ -122,12 +122,14 @@ def cifar_training(inputs: dict, submission: Submission) -> dict:
     settings = inputs["settings"]
     raw = datasets.load_raw(inputs.get("data_dir") or None)
     x_train, y_train = raw["x_train"][:49_000], raw["y_train"][:49_000]
-    x_val, y_val = raw["x_train"][49_000:], raw["y_train"][49_000:]
+    # Copies, so that the 150 MB of uint8 training images can go once the loader holds its tensors.
+    x_val, y_val = raw["x_train"][49_000:].copy(), raw["y_train"][49_000:].copy()
     x_test = raw["x_test"]
     del raw
     batch = int(settings["batch_size"])
     torch.manual_seed(int(inputs["seed"]))
     train_loader = module.make_loader(x_train, y_train, batch, shuffle=True, seed=int(inputs["seed"]))
+    del x_train, y_train
     val_loader = module.make_loader(x_val, y_val, 1000, shuffle=False)
     model = module.MultiLayerPerceptron(3072, list(settings["hidden_layers"]), 10,
                                         dropout=float(settings.get("dropout", 0.0)))
