@@ -47,13 +47,15 @@ class Check:
     visibility: str
     depends_on: tuple[str, ...]
     func: Callable[..., Outcome]
+    manual_points: float = 0.0  # points a person awards for the same question (not in the total)
 
 
 _REGISTRY: dict[str, Check] = {}
 
 
 def check(question: str, points: float, *, files: tuple[str, ...], time_limit_s: float = 20.0,
-          visibility: str = "visible", depends_on: tuple[str, ...] = ()) -> Callable:
+          visibility: str = "visible", depends_on: tuple[str, ...] = (),
+          manual_points: float = 0.0) -> Callable:
     """Register `fn` as a check of `question` worth `points`; its docstring's first line is its title."""
     if question not in QUESTIONS:
         raise ValueError(f"unknown question {question!r}")
@@ -66,7 +68,8 @@ def check(question: str, points: float, *, files: tuple[str, ...], time_limit_s:
         if check_id in _REGISTRY and _REGISTRY[check_id].func is not fn:
             raise ValueError(f"duplicate check id {check_id}")
         _REGISTRY[check_id] = Check(check_id, question, float(points), title, tuple(files),
-                                    float(time_limit_s), visibility, tuple(depends_on), fn)
+                                    float(time_limit_s), visibility, tuple(depends_on), fn,
+                                    float(manual_points))
         return fn
 
     return register

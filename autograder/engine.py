@@ -106,9 +106,11 @@ def grade(submission: Path, only: list[str] | None = None,
                 if check_artifacts:
                     artifacts[chk.id] = check_artifacts
     ordered = [results[c.id] for c in checks]
+    metadata = _metadata(config)
+    metadata["manual_points"] = {c.question: c.manual_points for c in checks if c.manual_points}
     return GradeReport(
         submission=str(submission), results=ordered, artifacts=artifacts,
-        metadata=_metadata(config), execution_time_s=round(time.perf_counter() - started, 2),
+        metadata=metadata, execution_time_s=round(time.perf_counter() - started, 2),
     )
 
 

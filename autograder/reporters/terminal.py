@@ -29,7 +29,9 @@ def render(report: GradeReport, width: int | None = None, verbose: bool = False)
     lines.append("-" * min(width, 110))
     per_question = "  ".join(f"{q} {_num(p)}/{_num(m)}" for q, (p, m) in report.question_scores().items())
     lines.append(per_question)
-    lines.append(f"Total: {_num(report.score)}/{_num(report.max_score)}   "
+    manual = report.metadata.get("manual_points") or {}
+    by_hand = (f"; {_num(sum(manual.values()))} more graded by hand ({', '.join(manual)})" if manual else "")
+    lines.append(f"Total: {_num(report.score)}/{_num(report.max_score)}{by_hand}   "
                  f"({report.execution_time_s:.1f} s)")
     return "\n".join(lines)
 
