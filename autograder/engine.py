@@ -6,6 +6,7 @@ check or the student's code does, every selected check ends up with exactly one 
 """
 from __future__ import annotations
 
+import hashlib
 import platform
 import sys
 import tempfile
@@ -25,9 +26,6 @@ from .results import CheckResult, GradeReport
 from .sandbox import Limits, ProbeFailure, ProbeRun, run_probe
 from .sandbox.launcher import Launcher
 from .sandbox.runner import child_env
-
-SUBMISSION_FILES = ("chain_rule.py", "two_layer_net.py", "hyperparams.py", "mlp.py", "depth_study.csv")
-
 
 @dataclass(frozen=True)
 class GradeConfig:
@@ -53,7 +51,7 @@ class Context:
     def seed(self, salt: str = "") -> int:
         """A seed fixed by the check's id, `salt` and the base seed (stable across runs)."""
         text = f"{self.config.seed}:{self.check.id}:{salt}".encode()
-        return int.from_bytes(__import__("hashlib").sha256(text).digest()[:4], "little")
+        return int.from_bytes(hashlib.sha256(text).digest()[:4], "little")
 
     def rng(self, salt: str = "") -> np.random.RandomState:
         return np.random.RandomState(self.seed(salt))

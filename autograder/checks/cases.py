@@ -24,7 +24,7 @@ class NetCase:
     y: np.ndarray
 
     def inputs(self, **extra) -> dict:
-        return {**{k: v for k, v in self.params.items()}, "X": self.X, "y": self.y, **extra}
+        return {**self.params, "X": self.X, "y": self.y, **extra}
 
 
 def toy_case() -> NetCase:

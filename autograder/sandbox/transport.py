@@ -6,7 +6,6 @@ and a numeric dtype, so an object array, a subclass or a string array never reac
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +72,4 @@ def to_json(value: Any) -> Any:
         return {str(k): to_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return value
     return value
