@@ -29,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--time-scale", type=float, default=1.0,
                        help="multiply every time limit, for slow machines (default: 1.0)")
     grade.add_argument("--verbose", "-v", action="store_true", help="print the details of failed checks")
+    grade.add_argument("--isolation", choices=("auto", "namespaces", "user", "none"), default="auto",
+                       help="how far children are isolated: namespaces (bubblewrap: own mount, PID and "
+                       "network namespaces), user (root only: an unprivileged user), none, or auto = the "
+                       "strongest this machine allows (default: auto)")
     grade.add_argument("--no-html", action="store_true", help="skip the HTML report (default: write it)")
 
     assign = commands.add_parser("assign", help="generate student/ from solution/")

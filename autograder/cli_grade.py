@@ -20,7 +20,7 @@ def run_grade(args) -> int:
     only = [q for q in args.only.split(",") if q.strip()] or None
     report_dir = args.report or Path("reports") / submission.resolve().name
     results_path = args.results or report_dir / "results.json"
-    config = GradeConfig(workers=max(1, args.workers), time_scale=args.time_scale)
+    config = GradeConfig(workers=max(1, args.workers), time_scale=args.time_scale, isolation=args.isolation)
     try:
         report = grade(submission, only=only, config=config)
     except ValueError as exc:  # an unknown --only value

@@ -36,6 +36,7 @@ class GradeConfig:
     fork_server: bool = True    # fork probes from warm servers (saves ~2.5 s of torch import each)
     time_scale: float = 1.0     # multiplies every time limit (e.g. 3 on a slow Gradescope runner)
     seed: int = 0               # base seed; each check derives its own from it and its id
+    isolation: str = "auto"     # what children may see: auto | namespaces | user | none (see sandbox/isolation.py)
 
 
 class Context:
