@@ -25,9 +25,12 @@ def main(argv: list[str] | None = None) -> int:
                        help="folder for the HTML report and figures (default: reports/<submission name>)")
     grade.add_argument("--only", default="", help="comma-separated questions or check ids to grade, "
                        "e.g. Q1a,Q2d (default: all)")
-    grade.add_argument("--workers", type=int, default=2, help="checks run at once (default: 2)")
-    grade.add_argument("--time-scale", type=float, default=1.0,
-                       help="multiply every time limit, for slow machines (default: 1.0)")
+    grade.add_argument("--workers", type=_auto(int, "auto_workers"), default="auto",
+                       help="checks run at once, or auto = from the CPUs and memory the cgroup grants, "
+                       "at most 2 (default: auto)")
+    grade.add_argument("--time-scale", type=_auto(float, "auto_time_scale"), default=1.0,
+                       help="multiply every time limit, for slow machines, or auto = by how much less "
+                       "than one CPU each check gets (default: 1.0)")
     grade.add_argument("--verbose", "-v", action="store_true", help="print the details of failed checks")
     grade.add_argument("--isolation", choices=("auto", "namespaces", "user", "none"), default="auto",
                        help="how far children are isolated: namespaces (bubblewrap: own mount, PID and "
@@ -46,6 +49,17 @@ def main(argv: list[str] | None = None) -> int:
         return run_grade(args)
     from .assign import run_assign
     return run_assign(args)
+
+
+def _auto(convert, chooser: str):
+    """An argparse type: a number, or "auto" for the value autograder.resources chooses."""
+    def parse(text: str):
+        if text == "auto":
+            from . import resources
+            return getattr(resources, chooser)()
+        return convert(text)
+    parse.__name__ = convert.__name__  # argparse names the type in its error message
+    return parse
 
 
 if __name__ == "__main__":

@@ -1,0 +1,63 @@
+"""Build Gradescope's autograder zip: `python -m autograder.channels.gradescope.pack` (`make gradescope`).
+
+The zip holds, at its root, setup.sh, run_autograder and requirements.txt (this folder's
+templates), and the grader's own packages `autograder/` and `datasets/` as Python sources.
+Nothing of `solution/`, `student/`, `tests/` or `bench/` goes in: the grader needs no solution
+file, and the zip is readable by anyone who can edit the assignment.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+ROOT_FILES = {"setup.sh": 0o755, "run_autograder": 0o755, "requirements.txt": 0o644}
+PACKAGES = ("autograder", "datasets")
+SHIPPED_SUFFIXES = (".py",)
+# Fixed timestamps: the same sources always give the same bytes.
+EPOCH = (2024, 1, 1, 0, 0, 0)
+
+
+def shipped_files(repo: Path = REPO) -> list[tuple[Path, str, int]]:
+    """(file on disk, name in the zip, mode) of everything the zip holds, sorted by name."""
+    entries = [(HERE / name, name, mode) for name, mode in ROOT_FILES.items()]
+    for package in PACKAGES:
+        for path in sorted((repo / package).rglob("*")):
+            if path.is_file() and path.suffix in SHIPPED_SUFFIXES and "__pycache__" not in path.parts:
+                entries.append((path, path.relative_to(repo).as_posix(), 0o644))
+    return sorted(entries, key=lambda e: e[1])
+
+
+def build(out: Path, repo: Path = REPO) -> Path:
+    """Write the zip to `out` (replacing it) and return its path."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path, name, mode in shipped_files(repo):
+            info = zipfile.ZipInfo(name, date_time=EPOCH)
+            info.external_attr = (0o100000 | mode) << 16  # regular file with its permission bits
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, path.read_bytes())
+    tmp.replace(out)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.channels.gradescope.pack",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "dist" / "gradescope-autograder.zip",
+                        help="where to write the zip (default: dist/gradescope-autograder.zip)")
+    args = parser.parse_args(argv)
+    path = build(args.out)
+    with zipfile.ZipFile(path) as zf:
+        count = len(zf.namelist())
+    print(f"wrote {path} ({count} files, {path.stat().st_size / 1024:.0f} KB). Upload it in Gradescope: "
+          "Assignment > Configure Autograder > Zip file upload (see README, 'Gradescope').")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

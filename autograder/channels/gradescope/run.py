@@ -1,0 +1,165 @@
+"""The Python half of `run_autograder`: stage the upload, lock the grader's files away from student
+code, grade in a separate process, and always leave a valid results.json with a leaderboard.
+
+    python -m autograder.channels.gradescope.run    (run_autograder calls it; see its variables)
+
+The grader writes into a private folder and only this process copies the result to
+`/autograder/results`, after the grader and every child are gone: whatever student code wrote there
+meanwhile is replaced. Any failure of this file or of the grader ends in the "autograder error,
+not your fault" results of `fallback_results`, with the traceback on stdout (instructors only).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from ..stage import stage
+
+# The two CIFAR-10 checks whose test accuracy goes on Gradescope's leaderboard, and its column.
+LEADERBOARD = (("Q3b.cifar_accuracy", "numpy net test accuracy (%)"),
+               ("Q4b.cifar_accuracy", "PyTorch MLP test accuracy (%)"))
+GRADER_ERROR = ("Autograder error, not your fault: the grader itself failed while grading this "
+                "submission. Please contact the course staff; they can see what went wrong.")
+
+
+def main() -> int:
+    root = Path(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
+    results_file = root / "results" / "results.json"
+    started = time.monotonic()
+    try:
+        results = grade_upload(root)
+    except Exception:
+        traceback.print_exc(file=sys.stdout)  # stdout: Gradescope shows it to instructors only
+        results = fallback_results(time.monotonic() - started)
+    write_json(results, results_file)
+    print(f"results.json: score {results['score']:g} ({len(results['tests'])} tests)")
+    return 0
+
+
+def grade_upload(root: Path) -> dict:
+    """Stage, lock down, grade; the results with the upload notes, container and leaderboard."""
+    source = Path(__file__).resolve().parents[3]
+    data = Path(os.environ.get("HLCV_DATA_DIR", root / "data"))
+    lock_down(root, source, data)
+    work = Path(tempfile.mkdtemp(prefix="hlcv-gradescope-"))
+    try:
+        staged = stage(root / "submission", work / "submission")
+        os.chmod(work, 0o755)  # the sandbox user reads the staged copies; the results stay private
+        private = work / "grader"
+        private.mkdir(mode=0o700)
+        command = [sys.executable, "-m", "autograder", "grade", str(staged.folder),
+                   "--results", str(private / "results.json"), "--report", str(private),
+                   "--no-html", "--isolation", "auto", "--workers", "auto", "--time-scale", "auto"]
+        only = os.environ.get("AUTOGRADER_ONLY", "")  # tests only: grade a subset (see README)
+        if only:
+            command += ["--only", only]
+        deadline = float(os.environ.get("AUTOGRADER_DEADLINE_S", "560"))
+        print("$ " + " ".join(command), flush=True)
+        started = time.monotonic()
+        try:
+            code = subprocess.run(command, cwd=source, timeout=deadline, stdin=subprocess.DEVNULL).returncode
+        except subprocess.TimeoutExpired:
+            print(f"the grader ran past {deadline:.0f} s and was stopped", flush=True)
+            code = None
+        results = _read_results(private / "results.json")
+        if results is None:
+            print(f"the grader ended with exit code {code} and no valid results.json", flush=True)
+            results = fallback_results(time.monotonic() - started)
+        return annotate(results, staged.as_dict())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def lock_down(root: Path, source: Path, data: Path) -> None:
+    """As root: the grader's tree, the data, the results and the metadata become root-only.
+
+    Student code runs as an unprivileged user (the sandbox drops to it); these modes are what keeps
+    it from reading the grader, the test labels or earlier results, and from writing its own score.
+    Folders outside AUTOGRADER_ROOT (a teacher's own data folder in tests) are never touched.
+    """
+    if os.geteuid() != 0:
+        return
+    results = root / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    for path, mode in ((source, 0o700), (results, 0o700), (data, 0o700),
+                       (root / "submission_metadata.json", 0o600)):
+        if path.exists() and _inside(path, root):
+            os.chown(path, 0, 0)
+            os.chmod(path, mode)
+
+
+def annotate(results: dict, upload: dict) -> dict:
+    """Add what the channel knows: the upload notes, the container and the leaderboard."""
+    from ... import resources
+
+    if upload["notes"]:
+        results["output"] = "About your upload: " + "; ".join(upload["notes"]) + ".\n\n" + results.get("output", "")
+    extra = results.setdefault("extra_data", {})
+    extra["upload"] = upload
+    extra["container"] = resources.describe()
+    by_check = {t.get("extra_data", {}).get("check"): t for t in results.get("tests", [])}
+    board = []
+    for check_id, column in LEADERBOARD:
+        accuracy = by_check.get(check_id, {}).get("extra_data", {}).get("test_accuracy")
+        if check_id in by_check:
+            value = float(accuracy) * 100 if isinstance(accuracy, (int, float)) else 0.0
+            board.append({"name": column, "value": round(value, 2), "order": "desc"})
+    if board:
+        results["leaderboard"] = board
+    return results
+
+
+def fallback_results(elapsed: float = 0.0) -> dict:
+    """A valid results.json for when the grader could not grade: 0 points, nothing for students to fix."""
+    return {"score": 0.0, "execution_time": round(elapsed, 2), "output": GRADER_ERROR,
+            "visibility": "visible", "stdout_visibility": "hidden",
+            "tests": [{"name": "Autograder error (not your fault)", "number": "0.0", "score": 0.0,
+                       "max_score": 0.0, "status": "failed", "output": GRADER_ERROR,
+                       "output_format": "text", "visibility": "visible",
+                       "extra_data": {"outcome": "grader_error"}}],
+            "extra_data": {"grader_error": True}}
+
+
+def write_json(results: dict, path: Path) -> None:
+    """Atomic, strict JSON, root-only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-")
+    with os.fdopen(handle, "w") as out:
+        json.dump(results, out, indent=2, allow_nan=False, ensure_ascii=True)
+        out.write("\n")
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+def _read_results(path: Path) -> dict | None:
+    """The grader's results.json, or None when it is missing or not the grader's shape."""
+    try:
+        results = json.loads(path.read_text(), parse_constant=_refuse)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(results, dict) or not isinstance(results.get("tests"), list):
+        return None
+    return results
+
+
+def _refuse(constant: str):
+    raise ValueError(f"non-standard JSON constant {constant}")
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+if __name__ == "__main__":
+    sys.exit(main())
