@@ -8,7 +8,7 @@ Q ?=
 FROM ?=
 OFFLINE_CIFAR := $(wildcard ../shared/data/cifar10-jpeg.tar.gz)
 
-.PHONY: help venv grade test student check-student data bench clean
+.PHONY: help venv grade test student check-student data bench clean gradescope grade-all bench-container
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -47,6 +47,18 @@ check-student: venv ## fail if student/ is stale
 
 bench: venv ## print grading and training speed measurements
 	$(PY) bench/grade_speed.py
+
+gradescope: venv ## build dist/gradescope-autograder.zip for Gradescope (see README, Gradescope)
+	$(PY) -m autograder.channels.gradescope.pack || \
+	  { echo "hint: the zip could not be built; run the tests of tests/channels for details"; exit 1; }
+
+grade-all: venv ## grade a class: make grade-all SUBMISSIONS=dir [OUT=reports/class] [FORCE=1]
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-all SUBMISSIONS=<folder of submissions>"; exit 2; }
+	$(PY) -m autograder.channels.batch $(SUBMISSIONS) $(if $(OUT),--out $(OUT)) $(if $(FORCE),--force) || \
+	  { echo "hint: see the messages above; a finished student is skipped when you run it again"; exit 1; }
+
+bench-container: venv ## full grades of the solution under real cgroup CPU/memory limits (root)
+	$(PY) bench/container_fit.py
 
 clean: ## remove the virtual environment and reports (keeps data/)
 	rm -rf $(VENV) reports .pytest_cache

@@ -50,7 +50,7 @@ def stage(upload: Path, target: Path) -> Staged:
                             f"in a folder up to {MAX_DEPTH} levels down, or in one .zip); upload these "
                             "files themselves")
         return staged
-    staged.found_in = "." if source == upload else str(source.relative_to(upload))
+    staged.found_in = _where(source, upload, staged.folder)
     for entry in sorted(source.iterdir()):
         if entry.name in EXPECTED or entry.name.endswith(NOTEBOOK_SUFFIX):
             limit = MAX_NOTEBOOK_BYTES if entry.name.endswith(NOTEBOOK_SUFFIX) else MAX_SOURCE_BYTES
@@ -87,6 +87,18 @@ def _find_source(upload: Path, staged: Staged) -> Path | None:
         return None
     staged.notes.append(f"taken from {zips[0].name}")
     return _find_source(unpacked, Staged(staged.folder))
+
+
+def _where(source: Path, upload: Path, target: Path) -> str:
+    """Where the files were found, as the student would name it ("." for the top)."""
+    unpacked = target.parent / (target.name + "-unzipped")
+    for base, prefix in ((upload, ""), (unpacked, "(zip)/")):
+        try:
+            relative = source.relative_to(base).as_posix()
+        except ValueError:
+            continue
+        return prefix + relative if relative != "." or not prefix else prefix.rstrip("/")
+    return str(source)
 
 
 def _folders(top: Path, depth: int):

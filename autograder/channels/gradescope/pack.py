@@ -17,6 +17,9 @@ REPO = HERE.parents[2]
 ROOT_FILES = {"setup.sh": 0o755, "run_autograder": 0o755, "requirements.txt": 0o644}
 PACKAGES = ("autograder", "datasets")
 SHIPPED_SUFFIXES = (".py",)
+# The instructor's generator of student/ is not needed to grade, and it spells out the solution
+# markers: leaving it out keeps the zip free of them.
+LEFT_OUT = ("autograder/assign.py",)
 # Fixed timestamps: the same sources always give the same bytes.
 EPOCH = (2024, 1, 1, 0, 0, 0)
 
@@ -26,8 +29,10 @@ def shipped_files(repo: Path = REPO) -> list[tuple[Path, str, int]]:
     entries = [(HERE / name, name, mode) for name, mode in ROOT_FILES.items()]
     for package in PACKAGES:
         for path in sorted((repo / package).rglob("*")):
-            if path.is_file() and path.suffix in SHIPPED_SUFFIXES and "__pycache__" not in path.parts:
-                entries.append((path, path.relative_to(repo).as_posix(), 0o644))
+            name = path.relative_to(repo).as_posix()
+            if (path.is_file() and path.suffix in SHIPPED_SUFFIXES and "__pycache__" not in path.parts
+                    and name not in LEFT_OUT):
+                entries.append((path, name, 0o644))
     return sorted(entries, key=lambda e: e[1])
 
 
