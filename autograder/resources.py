@@ -123,3 +123,15 @@ def _read_int(path: Path) -> int | None:
         return int(text)
     except ValueError:
         return None
+
+
+# One whole grade (`--workers 1`): the grading parent, its fork servers and one training child at
+# their peak PSS, measured by bench/grade_all.py and bench/container_fit.py.
+PER_GRADE_MB = 1300
+
+
+def auto_jobs() -> int:
+    """Whole grades at once for a class: one per granted CPU, as many as the memory holds."""
+    by_cpu = max(1, math.ceil(cpu_limit() - 0.25))
+    by_memory = max(1, int(memory_limit_mb() // PER_GRADE_MB))
+    return max(1, min(by_cpu, by_memory))

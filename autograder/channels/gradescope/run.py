@@ -10,7 +10,6 @@ not your fault" results of `fallback_results`, with the traceback on stdout (ins
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -20,13 +19,12 @@ import time
 import traceback
 from pathlib import Path
 
+from ..fallback import fallback_results, read_results, write_json
 from ..stage import stage
 
 # The two CIFAR-10 checks whose test accuracy goes on Gradescope's leaderboard, and its column.
 LEADERBOARD = (("Q3b.cifar_accuracy", "numpy net test accuracy (%)"),
                ("Q4b.cifar_accuracy", "PyTorch MLP test accuracy (%)"))
-GRADER_ERROR = ("Autograder error, not your fault: the grader itself failed while grading this "
-                "submission. Please contact the course staff; they can see what went wrong.")
 
 
 def main() -> int:
@@ -68,7 +66,7 @@ def grade_upload(root: Path) -> dict:
         except subprocess.TimeoutExpired:
             print(f"the grader ran past {deadline:.0f} s and was stopped", flush=True)
             code = None
-        results = _read_results(private / "results.json")
+        results = read_results(private / "results.json")
         if results is None:
             print(f"the grader ended with exit code {code} and no valid results.json", flush=True)
             results = fallback_results(time.monotonic() - started)
@@ -114,43 +112,6 @@ def annotate(results: dict, upload: dict) -> dict:
     if board:
         results["leaderboard"] = board
     return results
-
-
-def fallback_results(elapsed: float = 0.0) -> dict:
-    """A valid results.json for when the grader could not grade: 0 points, nothing for students to fix."""
-    return {"score": 0.0, "execution_time": round(elapsed, 2), "output": GRADER_ERROR,
-            "visibility": "visible", "stdout_visibility": "hidden",
-            "tests": [{"name": "Autograder error (not your fault)", "number": "0.0", "score": 0.0,
-                       "max_score": 0.0, "status": "failed", "output": GRADER_ERROR,
-                       "output_format": "text", "visibility": "visible",
-                       "extra_data": {"outcome": "grader_error"}}],
-            "extra_data": {"grader_error": True}}
-
-
-def write_json(results: dict, path: Path) -> None:
-    """Atomic, strict JSON, root-only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-")
-    with os.fdopen(handle, "w") as out:
-        json.dump(results, out, indent=2, allow_nan=False, ensure_ascii=True)
-        out.write("\n")
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-
-
-def _read_results(path: Path) -> dict | None:
-    """The grader's results.json, or None when it is missing or not the grader's shape."""
-    try:
-        results = json.loads(path.read_text(), parse_constant=_refuse)
-    except (OSError, ValueError):
-        return None
-    if not isinstance(results, dict) or not isinstance(results.get("tests"), list):
-        return None
-    return results
-
-
-def _refuse(constant: str):
-    raise ValueError(f"non-standard JSON constant {constant}")
 
 
 def _inside(path: Path, root: Path) -> bool:

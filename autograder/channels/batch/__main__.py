@@ -1,0 +1,57 @@
+"""`python -m autograder.channels.batch SUBMISSIONS [--out DIR] [--jobs N|auto] [--force] ...`
+
+Exit codes: 0 when every student has a row (whatever the scores, grader errors included: they
+are marked in the status column); 2 for bad arguments or an empty folder.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import gradebook, layouts
+from .runner import BatchConfig, grade_all
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.channels.batch",
+                                     description="Grade every submission of a class into a gradebook.")
+    parser.add_argument("submissions", type=Path, help="a Gradescope export (with submission_metadata.yml), "
+                        "an nbgrader course (submitted/<student>/<assignment>/), or one folder per student")
+    parser.add_argument("--out", type=Path, default=Path("reports") / "class",
+                        help="where the reports and gradebook.csv go (default: reports/class)")
+    parser.add_argument("--jobs", default="auto", help="submissions graded at once, or auto = from the CPUs "
+                        "and memory the cgroup grants (default: auto)")
+    parser.add_argument("--force", action="store_true", help="regrade students already graded (default: skip them)")
+    parser.add_argument("--only", default="", help="grade only these questions, e.g. Q1a,Q2d (default: all)")
+    parser.add_argument("--assignment", default="", help="nbgrader: the assignment folder to grade (default: all)")
+    parser.add_argument("--time-scale", type=float, default=1.0, help="multiply every time limit (default: 1.0)")
+    parser.add_argument("--no-html", action="store_true", help="skip the HTML reports (default: write them)")
+    args = parser.parse_args(argv)
+    if not args.submissions.is_dir():
+        print(f"error: {args.submissions} is not a folder of submissions", file=sys.stderr)
+        return 2
+    layout, submissions = layouts.discover(args.submissions, args.assignment)
+    if not submissions:
+        print(f"error: no submissions found in {args.submissions} (looked for submission_metadata.yml, "
+              "submitted/<student>/<assignment>/, and one folder or .zip per student)", file=sys.stderr)
+        return 2
+    if args.jobs == "auto":
+        from ...resources import auto_jobs
+        jobs = auto_jobs()
+    else:
+        jobs = max(1, int(args.jobs))
+    print(f"{len(submissions)} students ({layout} layout), {jobs} graded at once -> {args.out}", file=sys.stderr)
+    config = BatchConfig(jobs=jobs, force=args.force, only=args.only, time_scale=args.time_scale,
+                         html=not args.no_html)
+    args.out.mkdir(parents=True, exist_ok=True)
+    statuses = grade_all(submissions, args.out, config)
+    path = gradebook.write(submissions, statuses, args.out)
+    failed = sorted(s for s, status in statuses.items() if status in ("grader_error", "timed_out"))
+    print(f"gradebook: {path}" + (f"; grader errors or timeouts (see their report folders): "
+                                   f"{', '.join(failed)}" if failed else ""), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
