@@ -8,7 +8,7 @@ Q ?=
 FROM ?=
 OFFLINE_CIFAR := $(wildcard ../shared/data/cifar10-jpeg.tar.gz)
 
-.PHONY: help venv grade test student check-student data bench clean gradescope grade-all bench-container
+.PHONY: help venv grade test student check-student data bench clean gradescope grade-all bench-container bench-grade-all
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -59,6 +59,9 @@ grade-all: venv ## grade a class: make grade-all SUBMISSIONS=dir [OUT=reports/cl
 
 bench-container: venv ## full grades of the solution under real cgroup CPU/memory limits (root)
 	$(PY) bench/container_fit.py
+
+bench-grade-all: venv ## a class of 8 graded one at a time vs in parallel: speed-up, peak memory
+	$(PY) bench/grade_all.py
 
 clean: ## remove the virtual environment and reports (keeps data/)
 	rm -rf $(VENV) reports .pytest_cache
