@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import tempfile
 from pathlib import Path
 
@@ -11,14 +12,22 @@ GRADER_ERROR = ("Autograder error, not your fault: the grader itself failed whil
                 "submission. Please contact the course staff; they can see what went wrong.")
 
 
+TIMED_OUT = ("Grading did not finish within the time limit ({seconds:.0f} s), so no check could be "
+             "scored. The usual cause is code that is very slow (a Python loop over samples, or a "
+             "training far larger than asked for); if yours runs fast on your machine, contact the staff.")
+
+
 def fallback_results(elapsed: float = 0.0, reason: str = "grader_error") -> dict:
-    """A valid results.json worth 0 points that asks the student for nothing."""
-    return {"score": 0.0, "execution_time": round(elapsed, 2), "output": GRADER_ERROR,
+    """A valid results.json worth 0 points: "autograder error, not your fault", or for
+    reason="timed_out" that the whole grade ran past its deadline."""
+    message = TIMED_OUT.format(seconds=elapsed) if reason == "timed_out" else GRADER_ERROR
+    name = "Grading timed out" if reason == "timed_out" else "Autograder error (not your fault)"
+    return {"score": 0.0, "execution_time": round(elapsed, 2), "output": message,
             "visibility": "visible", "stdout_visibility": "hidden",
-            "tests": [{"name": "Autograder error (not your fault)", "number": "0.0", "score": 0.0,
-                       "max_score": 0.0, "status": "failed", "output": GRADER_ERROR,
+            "tests": [{"name": name, "number": "0.0", "score": 0.0,
+                       "max_score": 0.0, "status": "failed", "output": message,
                        "output_format": "text", "visibility": "visible",
-                       "extra_data": {"outcome": "grader_error"}}],
+                       "extra_data": {"outcome": reason}}],
             "extra_data": {"grader_error": reason}}
 
 
@@ -44,3 +53,37 @@ def write_json(results: dict, path: Path, mode: int = 0o644) -> None:
         out.write("\n")
     os.chmod(tmp, mode)
     os.replace(tmp, path)
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL `pid`, its process group and every descendant, also those in sessions of their own
+    (the grader's fork servers and children call setsid, so a group kill alone would miss them)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    doomed, frontier = [], [pid]
+    while frontier:
+        current = frontier.pop()
+        doomed.append(current)
+        frontier += children.get(current, [])
+    for target in doomed:  # stop them all first, so that none can start another meanwhile
+        _signal(target, signal.SIGSTOP)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    for target in doomed:
+        _signal(target, signal.SIGKILL)
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except OSError:
+        pass

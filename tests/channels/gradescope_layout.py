@@ -38,11 +38,11 @@ def make_root(base: Path, zip_path: Path) -> Path:
     return root
 
 
-def run_autograder(root: Path, only: str = "", python: str = sys.executable,
-                   timeout: float = 300) -> tuple[subprocess.CompletedProcess, dict]:
+def run_autograder(root: Path, only: str = "", python: str = sys.executable, timeout: float = 300,
+                   **variables: str) -> tuple[subprocess.CompletedProcess, dict]:
     """Run root/source/run_autograder as Gradescope would (from root); returns (process, results)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("AUTOGRADER_ONLY",)}
-    env.update(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=python)
+    env = {k: v for k, v in os.environ.items() if k not in ("AUTOGRADER_ONLY", "AUTOGRADER_DEADLINE_S")}
+    env.update(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=python, **variables)
     if only:
         env["AUTOGRADER_ONLY"] = only
     proc = subprocess.run([str(root / "source" / "run_autograder")], cwd=root, env=env, text=True,

@@ -161,6 +161,27 @@ def test_exiting_the_interpreter_costs_only_the_checks(root):
     assert by_question["Q0"] < 2.0, by_question
 
 
+def test_grade_past_its_deadline_is_stopped_with_nothing_left_running(root, tmp_path):
+    """When the whole grade runs past AUTOGRADER_DEADLINE_S (here 4 s, while the hanging check's
+    own limit is 20 s), is it stopped, every process it started gone, and the student told?"""
+    marker = tmp_path / "held-open-by-the-hang"
+    copy_solution(root / "submission")
+    (root / "submission" / "chain_rule.py").write_text(
+        f"_held = open({str(marker)!r}, 'w')\nwhile True:\n    pass\n")
+    proc, results = run_autograder(root, only="Q0", AUTOGRADER_DEADLINE_S="4")
+    validate(results)
+    assert marker.exists(), "the hanging code never ran; the test proves nothing"
+    assert results["tests"][0]["name"] == "Grading timed out" and results["score"] == 0
+    assert "AUTOGRADER_DEADLINE_S" in proc.stdout
+    holders = []
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            holders += [fd_dir.parent.name for fd in fd_dir.iterdir() if os.readlink(fd) == str(marker)]
+        except OSError:
+            continue
+    assert not holders, f"processes of the stopped grade still run: {holders}"
+
+
 def test_grader_that_cannot_start_still_writes_results(root):
     """When the grader's interpreter does not exist, does run_autograder itself write an
     'autograder error, not your fault' result?"""

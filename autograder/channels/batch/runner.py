@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ..fallback import fallback_results, read_results, write_json
+from ..fallback import fallback_results, kill_tree, read_results, write_json
 from ..stage import stage
 from .layouts import Submission
 
@@ -111,7 +110,7 @@ def _run_grader(staged: Path, private: Path, config: BatchConfig) -> str:
         try:
             code = process.wait(timeout=config.timeout_s * config.time_scale)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # the grader and every child it started
+            kill_tree(process.pid)  # the grader and every child it started
             process.wait()
             return "timed_out"
     return "graded" if code == 0 else "grader_error"

@@ -19,7 +19,7 @@ import time
 import traceback
 from pathlib import Path
 
-from ..fallback import fallback_results, read_results, write_json
+from ..fallback import fallback_results, kill_tree, read_results, write_json
 from ..stage import stage
 
 # The two CIFAR-10 checks whose test accuracy goes on Gradescope's leaderboard, and its column.
@@ -61,15 +61,20 @@ def grade_upload(root: Path) -> dict:
         deadline = float(os.environ.get("AUTOGRADER_DEADLINE_S", "560"))
         print("$ " + " ".join(command), flush=True)
         started = time.monotonic()
+        # Its own session, so that at the deadline the grader and everything it started go at once.
+        process = subprocess.Popen(command, cwd=source, stdin=subprocess.DEVNULL, start_new_session=True)
+        reason = "grader_error"
         try:
-            code = subprocess.run(command, cwd=source, timeout=deadline, stdin=subprocess.DEVNULL).returncode
+            code = process.wait(timeout=deadline)
         except subprocess.TimeoutExpired:
-            print(f"the grader ran past {deadline:.0f} s and was stopped", flush=True)
-            code = None
+            kill_tree(process.pid)
+            code = process.wait()
+            reason = "timed_out"
+            print(f"the grader ran past {deadline:.0f} s (AUTOGRADER_DEADLINE_S) and was stopped", flush=True)
         results = read_results(private / "results.json")
         if results is None:
             print(f"the grader ended with exit code {code} and no valid results.json", flush=True)
-            results = fallback_results(time.monotonic() - started)
+            results = fallback_results(time.monotonic() - started, reason)
         return annotate(results, staged.as_dict())
     finally:
         shutil.rmtree(work, ignore_errors=True)
