@@ -209,3 +209,65 @@ def test_attack_gains_nothing(tmp_path, listener, attack):
     assert received == [], f"a connection reached the host: {received}"
     assert wait_until_gone(token) == [], "a process of the attack is still running"
     assert processes_with("autograder/sandbox/child.py") == []
+
+
+# Searches for the CIFAR-10 test labels three ways and reports what it found; active only on the
+# full training set, so the toy checks it depends on still pass.
+THIEF = '''
+def steal_labels():
+    import gc, os, sys
+    import numpy as np
+    found = []
+    for obj in gc.get_objects():
+        if isinstance(obj, np.ndarray) and obj.shape[:1] == (10000,):
+            found.append("memory")
+            break
+    try:
+        import datasets
+        datasets.load_raw()
+        found.append("loader")
+    except BaseException:
+        pass
+    roots = [os.environ.get("HLCV_DATA_DIR", ""), os.getcwd(), *(os.path.dirname(m.__file__)
+             for m in list(sys.modules.values()) if getattr(m, "__file__", None))]
+    for root in roots + ["/"]:
+        for depth, (folder, subfolders, names) in enumerate(os.walk(root or "/")):
+            if "cifar10.npz" in names:
+                try:
+                    np.load(os.path.join(folder, "cifar10.npz"))["y_test"]
+                    found.append("file")
+                except BaseException:
+                    pass
+            subfolders[:] = [s for s in subfolders if s not in ("proc", "sys", "dev")]
+            if depth > 300 or "file" in found:
+                break
+    raise ValueError("THIEF " + ("+".join(found) or "nothing"))
+'''
+
+
+@pytest.mark.cifar
+def test_test_labels_are_out_of_reach(tmp_path):
+    """Can a training that looks for the test labels in memory, through the project's loader or in
+    the data file on disk find any of them (Q3b and Q4b), and does it earn any accuracy point?"""
+    from datasets.paths import npz_path
+
+    if not npz_path().is_file():
+        pytest.skip(f"CIFAR-10 is not set up ({npz_path()} does not exist): run `make data`")
+    folder = copy_solution(tmp_path / "submission")
+    for name in (NET, "mlp.py"):
+        (folder / name).write_text((folder / name).read_text() + THIEF)
+    mutate(folder, NET, [("        num_train = X.shape[0]\n",
+                          "        num_train = X.shape[0]\n        if num_train == 49000:\n"
+                          "            steal_labels()\n")])
+    mutate(folder, "mlp.py", [("    device = default_device() if device is None else torch.device(device)\n"
+                               "    model.to(device)\n    history",
+                               "    if len(train_loader.dataset) == 49000:\n        steal_labels()\n"
+                               "    device = default_device() if device is None else torch.device(device)\n"
+                               "    model.to(device)\n    history")])
+    mutate(folder, "hyperparams.py", [("num_iters=5000, batch_size=200)", "num_iters=2, batch_size=10)"),
+                                      ("epochs=7, batch_size=200", "epochs=1, batch_size=1000")])
+    report = grade(folder, only=["Q3b.cifar_accuracy", "Q4b.cifar_accuracy"], config=GradeConfig())
+    write_results(report, tmp_path)
+    for result in report.results:
+        assert result.points == 0, describe(report)
+        assert "THIEF nothing" in result.feedback, f"{result.check_id}: {result.feedback}"

@@ -206,9 +206,10 @@ def _site_dirs() -> list[str]:
     prefixes = (os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix))
     found = []
     for entry in sys.path:
-        if entry and os.path.isdir(entry) and not os.path.realpath(entry).startswith(prefixes):
-            if not os.path.realpath(entry).startswith(str(REPO_ROOT)):
-                found.append(entry)
+        real = os.path.realpath(entry) if entry else ""
+        # The checkout itself (sys.path[0] when run from it) stays out: only its packages are mounted.
+        if real and os.path.isdir(real) and not real.startswith(prefixes) and real != str(REPO_ROOT):
+            found.append(real)
     return found
 
 
