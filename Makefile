@@ -8,7 +8,7 @@ Q ?=
 FROM ?=
 OFFLINE_CIFAR := $(wildcard ../shared/data/cifar10-jpeg.tar.gz)
 
-.PHONY: help venv grade test student check-student data bench clean
+.PHONY: help venv grade test student check-student data bench bench-isolation clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -47,6 +47,9 @@ check-student: venv ## fail if student/ is stale
 
 bench: venv ## print grading and training speed measurements
 	$(PY) bench/grade_speed.py
+
+bench-isolation: venv ## print the cost of isolating student code (a full grade with and without)
+	$(PY) bench/isolation_cost.py
 
 clean: ## remove the virtual environment and reports (keeps data/)
 	rm -rf $(VENV) reports .pytest_cache
