@@ -153,6 +153,8 @@ class Sandbox:
 
         folders = [cifar10_dir(), isolation.REPO_ROOT / "solution", isolation.REPO_ROOT / "reports",
                    *(Path(p) for p in config.protected)]
+        if not isolation.imports_from_grader_tree():
+            folders.append(isolation.REPO_ROOT)  # children import nothing from it after the drop
         return isolation.protect(folders)
 
     def describe(self) -> dict[str, Any]:

@@ -80,7 +80,7 @@ def python(open_folder):  # noqa: F811
 @pytest.fixture
 def restore_modes():
     """The 'user' level removes other users' access to solution/, data/ and reports/; put it back."""
-    paths = [SOLUTION, npz_path().parent, REPO / "reports"]
+    paths = [SOLUTION, npz_path().parent, REPO / "reports", REPO]
     modes = {p: p.stat().st_mode for p in paths if p.exists()}
     yield
     for path, mode in modes.items():

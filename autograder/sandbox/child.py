@@ -38,7 +38,7 @@ def main(workdir: Path) -> int:
     # grader's root so the probes import; this script's own folder is dropped.
     sys.path[0:1] = [str(submission), str(GRADER_ROOT)]
     os.chdir(workdir)
-    from autograder.sandbox import probes
+    from autograder.sandbox import probes, transport  # noqa: F401  (before any privilege is dropped)
 
     probe = probes.resolve(request["probe"])  # the grader's module, imported with the grader's rights
     pid = os.fork()

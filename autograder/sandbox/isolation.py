@@ -219,6 +219,13 @@ def _python_folders() -> list[str]:
     return [os.path.dirname(os.__file__), os.path.dirname(os.path.dirname(numpy.__file__))]
 
 
+def imports_from_grader_tree() -> bool:
+    """Whether Python imports packages from inside the grader's tree (a .venv in the checkout):
+    then the tree must stay readable for the lazy imports of a child that dropped its privileges."""
+    inside = [entry for entry in sys.path if entry and os.path.realpath(entry).startswith(str(REPO_ROOT) + "/")]
+    return bool(inside) or os.path.realpath(sys.prefix).startswith(str(REPO_ROOT) + "/")
+
+
 def readable_by_others(path: Path) -> bool:
     """Whether a user with no special rights can reach and read `path` (its "other" bits and its
     parents' search bits)."""
