@@ -8,7 +8,8 @@ Q ?=
 FROM ?=
 OFFLINE_CIFAR := $(wildcard ../shared/data/cifar10-jpeg.tar.gz)
 
-.PHONY: help venv grade test student check-student data bench clean gradescope grade-all bench-container bench-grade-all
+.PHONY: help venv grade test student check-student data bench bench-isolation clean
+.PHONY: gradescope grade-all bench-container bench-grade-all
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -62,6 +63,9 @@ bench-container: venv ## full grades of the solution under real cgroup CPU/memor
 
 bench-grade-all: venv ## a class of 8 graded one at a time vs in parallel: speed-up, peak memory
 	$(PY) bench/grade_all.py
+
+bench-isolation: venv ## print the cost of isolating student code (a full grade with and without)
+	$(PY) bench/isolation_cost.py
 
 clean: ## remove the virtual environment and reports (keeps data/)
 	rm -rf $(VENV) reports .pytest_cache

@@ -10,7 +10,6 @@ import hashlib
 import platform
 import sys
 import tempfile
-from contextlib import nullcontext
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -23,9 +22,9 @@ import numpy as np
 from .catalogue import Check, Outcome, all_checks, select
 from .feedback import failure_result, grader_error_result, missing_file_result
 from .results import CheckResult, GradeReport
-from .sandbox import Limits, ProbeFailure, ProbeRun, run_probe
+from .sandbox import Limits, ProbeFailure, ProbeRun, isolation, run_probe
 from .sandbox.launcher import Launcher
-from .sandbox.runner import child_env
+from .sandbox.runner import child_env, remove_tree
 
 @dataclass(frozen=True)
 class GradeConfig:
@@ -37,16 +36,17 @@ class GradeConfig:
     time_scale: float = 1.0     # multiplies every time limit (e.g. 3 on a slow Gradescope runner)
     seed: int = 0               # base seed; each check derives its own from it and its id
     isolation: str = "auto"     # what children may see: auto | namespaces | user | none (see sandbox/isolation.py)
+    protected: tuple[str, ...] = ()  # more folders the sandbox user must not read (the results folder)
 
 
 class Context:
     """What a check may use: run probes on the submission, derive seeds, read its own limits."""
 
-    def __init__(self, submission: Path, check: Check, config: GradeConfig, launcher: Launcher | None):
+    def __init__(self, submission: Path, check: Check, config: GradeConfig, sandbox: "Sandbox"):
         self.submission = submission
         self.check = check
         self.config = config
-        self.launcher = launcher
+        self.sandbox = sandbox
         self.probe_seconds = 0.0
 
     def seed(self, salt: str = "") -> int:
@@ -62,7 +62,8 @@ class Context:
         """Run probe `name` in a child; returns its outputs or raises ProbeFailure."""
         scaled = limits.scaled(wall_s=limits.wall_s * self.config.time_scale)
         run: ProbeRun = run_probe(self.submission, files or self.check.files, name, inputs, scaled,
-                                  threads=self.config.threads_per_probe, launcher=self.launcher)
+                                  threads=self.config.threads_per_probe, launcher=self.sandbox.launcher,
+                                  isolation=self.sandbox.isolation, work_root=self.sandbox.work_root)
         self.probe_seconds += run.duration_s
         return run.outputs
 
@@ -81,7 +82,7 @@ def grade(submission: Path, only: list[str] | None = None,
     priority = {c.id: c.time_limit_s + sum(d.time_limit_s for d in checks if c.id in d.depends_on)
                 for c in checks}
     pending.sort(key=lambda c: -priority[c.id])
-    with _launcher(config) as launcher, ThreadPoolExecutor(max_workers=max(1, config.workers)) as pool:
+    with Sandbox(config) as sandbox, ThreadPoolExecutor(max_workers=max(1, config.workers)) as pool:
         while pending or running:
             for chk in [c for c in pending if _ready(c, results, checks)]:
                 if len(running) >= config.workers:
@@ -91,7 +92,7 @@ def grade(submission: Path, only: list[str] | None = None,
                 if skip is not None:
                     results[chk.id] = skip
                     continue
-                running[pool.submit(_run_check, submission, chk, config, launcher)] = chk
+                running[pool.submit(_run_check, submission, chk, config, sandbox)] = chk
             if not running:
                 if pending and not any(_ready(c, results, checks) for c in pending):
                     raise RuntimeError("check dependencies form a cycle: "
@@ -106,6 +107,7 @@ def grade(submission: Path, only: list[str] | None = None,
                     artifacts[chk.id] = check_artifacts
     ordered = [results[c.id] for c in checks]
     metadata = _metadata(config)
+    metadata["isolation"] = sandbox.describe()
     metadata["manual_points"] = {c.question: c.manual_points for c in checks if c.manual_points}
     return GradeReport(
         submission=str(submission), results=ordered, artifacts=artifacts,
@@ -128,21 +130,57 @@ def _skip_reason(chk: Check, results: dict[str, CheckResult]) -> CheckResult | N
     return None
 
 
-def _launcher(config: GradeConfig):
-    if not config.fork_server:
-        return nullcontext(None)
-    with tempfile.TemporaryDirectory() as home:
-        env = child_env(Path(home), config.threads_per_probe)
-    return Launcher(env)
+class Sandbox:
+    """Where one grade's children run: its isolation level, its work root and its fork servers.
+
+    The work root holds every probe's working folder; it is not listable by the sandbox user
+    (mode 0711, or 0311 when the grader is that user), so a child cannot find the folders of the
+    others. At the "user" level the data, solution/ and results folders lose their "other"
+    permissions first (isolation.protect).
+    """
+
+    def __init__(self, config: GradeConfig):
+        self.isolation = isolation.resolve(config.isolation)
+        self.protected = self._protect(config) if self.isolation.level == "user" else []
+        self.work_root = Path(tempfile.mkdtemp(prefix="hlcv-grade-"))
+        self.work_root.chmod(0o711 if self.isolation.uid is not None else 0o311)
+        env = child_env(self.work_root, config.threads_per_probe)
+        self.launcher = Launcher(env, self.isolation, self.work_root) if config.fork_server else None
+
+    @staticmethod
+    def _protect(config: GradeConfig) -> list[str]:
+        from datasets.paths import cifar10_dir
+
+        folders = [cifar10_dir(), isolation.REPO_ROOT / "solution", isolation.REPO_ROOT / "reports",
+                   *(Path(p) for p in config.protected)]
+        if not isolation.imports_from_grader_tree():
+            folders.append(isolation.REPO_ROOT)  # children import nothing from it after the drop
+        return isolation.protect(folders)
+
+    def describe(self) -> dict[str, Any]:
+        described = self.isolation.describe()
+        described["notes"] = described["notes"] + self.protected
+        return described
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if self.launcher is not None:
+                self.launcher.__exit__(*exc)
+        finally:
+            self.work_root.chmod(0o700)
+            remove_tree(self.work_root)
 
 
 def _run_check(submission: Path, chk: Check, config: GradeConfig,
-               launcher: Launcher | None) -> tuple[CheckResult, dict]:
+               sandbox: Sandbox) -> tuple[CheckResult, dict]:
     started = time.perf_counter()
     missing = [f for f in chk.files if not (submission / f).is_file() or (submission / f).is_symlink()]
     if missing:
         return missing_file_result(chk, missing, submission), {}
-    ctx = Context(submission, chk, config, launcher)
+    ctx = Context(submission, chk, config, sandbox)
     try:
         outcome: Outcome = chk.func(ctx)
     except ProbeFailure as failure:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .catalogue import Check
-from .results import CheckResult
+from .results import CheckResult, GradeReport
 from .sandbox import ProbeFailure
 
 HINTS = {
@@ -55,8 +55,27 @@ def missing_file_result(chk: Check, missing: list[str], submission: Path) -> Che
                        "", chk.visibility, 0.0, {"failure": "missing"})
 
 
+GRADER_ERROR = "autograder error (not your fault): please tell the course staff"
+
+
 def grader_error_result(chk: Check, trace: str, duration: float) -> CheckResult:
-    """The grader itself broke: not the student's fault; the traceback is kept for the staff."""
-    return CheckResult(chk.id, chk.question, chk.title, chk.points, 0.0, "grader_error",
-                       "autograder error (not your fault): please tell the course staff",
-                       trace[-4000:], chk.visibility, round(duration, 3), {"failure": "grader_error"})
+    """The grader itself broke: not the student's fault. The traceback goes to the staff only
+    (the CLI prints it on stdout, which Gradescope shows to instructors alone)."""
+    return CheckResult(chk.id, chk.question, chk.title, chk.points, 0.0, "grader_error", GRADER_ERROR,
+                       "The grader failed on this check, not your code; your other checks are graded "
+                       "as usual. The staff have the details.", chk.visibility, round(duration, 3),
+                       {"failure": "grader_error"}, staff_details=trace[-8000:])
+
+
+def crash_report(submission: Path, only: list[str] | None, trace: str) -> GradeReport:
+    """The report of a grade the grader could not finish: every selected check (or, when even the
+    catalogue cannot be read, one entry for the whole assignment) as a grader error with 0 points."""
+    from .catalogue import all_checks, select
+
+    try:
+        checks = select(all_checks(), only)
+        results = [grader_error_result(chk, trace, 0.0) for chk in checks]
+    except Exception:  # the catalogue itself is broken
+        results = [CheckResult("autograder", "Q0", "The autograder", 0.0, 0.0, "grader_error", GRADER_ERROR,
+                               "", staff_details=trace[-8000:])]
+    return GradeReport(submission=str(submission), results=results, metadata={"grader_crashed": True})

@@ -145,12 +145,13 @@ def process_tree_memory(root_pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def timed_grade(only: str | None) -> dict:
-    """Grade solution/ in a subprocess; wall time, peak summed RSS and the results."""
+def timed_grade(only: str | None, *extra: str) -> dict:
+    """Grade solution/ in a subprocess (extra CLI arguments appended); wall time, peak summed RSS
+    and PSS of its process tree, and the results."""
     with tempfile.TemporaryDirectory() as tmp:
         results = Path(tmp) / "results.json"
         command = [sys.executable, "-m", "autograder", "grade", "solution", "--no-html",
-                   "--results", str(results), "--report", tmp]
+                   "--results", str(results), "--report", tmp, *extra]
         if only:
             command += ["--only", only]
         start = time.perf_counter()

@@ -19,6 +19,28 @@ CLASSES = (
 )
 IMAGE_SHAPE = store.IMAGE_SHAPE  # (32, 32, 3): height, width, RGB channels
 NUM_FEATURES = int(np.prod(IMAGE_SHAPE))  # 3072
+NUM_TRAINING, NUM_VALIDATION = 49_000, 1_000  # the exercise's split of the 50,000 training images
+# Per-channel mean and standard deviation of the CIFAR-10 training images on the [0, 1] scale: the
+# normalisation of the PyTorch half (torchvision's Normalize after ToTensor).
+CHANNEL_MEAN = (0.4914, 0.4822, 0.4465)
+CHANNEL_STD = (0.2470, 0.2435, 0.2616)
+
+
+def mean_image(x_train: np.ndarray, dtype=np.float32) -> np.ndarray:
+    """The mean image (3072,) of uint8 images (N, 32, 32, 3), accumulated in float64 (as
+    ``load_cifar10`` computes it), returned as ``dtype``."""
+    return x_train.reshape(len(x_train), -1).mean(axis=0, dtype=np.float64).astype(dtype)
+
+
+def features(images: np.ndarray, mean: np.ndarray, block: int = 4096) -> np.ndarray:
+    """uint8 images (N, 32, 32, 3) flattened (HWC order) to (N, 3072) of mean's dtype, minus
+    ``mean``: the same numbers ``load_cifar10`` gives, filled block by block (no float64 copy)."""
+    out = np.empty((len(images), NUM_FEATURES), mean.dtype)
+    flat = images.reshape(len(images), -1)
+    for start in range(0, len(images), block):
+        out[start:start + block] = flat[start:start + block]
+    out -= mean
+    return out
 
 
 def load_raw(data_dir: str | os.PathLike | None = None) -> dict[str, np.ndarray]:

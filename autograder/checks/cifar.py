@@ -1,5 +1,11 @@
 """What the two CIFAR-10 checks (Q3b, Q4b) share: read and vet the student's settings, hold them
-to a compute budget, train in a child, and score the test accuracy with the parent's own labels."""
+to a compute budget, train in a child, and score the trained weights in the parent.
+
+The child gets the training and validation arrays only, never a path to the data file and never
+a test image or label; it returns the trained weights. The parent computes the validation and test
+predictions with its own forward pass on those weights (predict() and forward() are graded in Q1a
+and Q4a), so a submission that finds or fakes labels gains nothing.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,6 +17,10 @@ from ..catalogue import Outcome
 from ..sandbox import TOY, TRAINING
 
 INPUT_SIZE, NUM_CLASSES, TRAIN_SIZE = 3072, 10, 49_000
+
+
+class WeightsProblem(ValueError):
+    """The trained weights a child returned cannot be scored (wrong shapes, too few layers)."""
 
 
 def two_layer_macs(settings: dict) -> float:
@@ -31,13 +41,17 @@ def accuracy_fraction(accuracy: float, zero_at: float, full_at: float) -> float:
     return float(np.clip((accuracy - zero_at) / (full_at - zero_at), 0.0, 1.0))
 
 
-def cifar_labels() -> dict[str, np.ndarray]:
-    """y_val (1,000) and y_test (10,000) read by the parent from the data file, never from the child."""
-    from datasets.paths import npz_path
+def cifar_split() -> dict[str, np.ndarray]:
+    """The exercise's split as stored (uint8 images): x_train/y_train (49,000), x_val/y_val
+    (training images 49,000-49,999) and x_test/y_test (10,000). Read by the parent only."""
+    from datasets import load_raw
+    from datasets.cifar10 import NUM_TRAINING, NUM_VALIDATION
 
-    with np.load(npz_path(), allow_pickle=False) as npz:
-        y_train, y_test = npz["y_train"], npz["y_test"]
-    return {"y_val": y_train[49_000:50_000].astype(np.int64), "y_test": y_test.astype(np.int64)}
+    raw = load_raw()
+    end = NUM_TRAINING + NUM_VALIDATION
+    return {"x_train": raw["x_train"][:NUM_TRAINING], "y_train": raw["y_train"][:NUM_TRAINING],
+            "x_val": raw["x_train"][NUM_TRAINING:end], "y_val": raw["y_train"][NUM_TRAINING:end],
+            "x_test": raw["x_test"], "y_test": raw["y_test"]}
 
 
 def data_missing_outcome() -> Outcome | None:
@@ -64,6 +78,9 @@ class CifarTraining:
     zero_at: float                          # test accuracy worth no points ...
     full_at: float                          # ... and full points; linear in between
     time_limit_s: float
+    # (child's outputs, settings, images uint8 (N, 32, 32, 3), x_train) -> predictions (N,) computed
+    # by the parent with the returned weights; raises WeightsProblem
+    predict: Callable[[dict, dict, np.ndarray, np.ndarray], np.ndarray]
 
 
 def train_and_score(ctx, spec: CifarTraining, **inputs: Any) -> tuple[Outcome, dict]:
@@ -79,13 +96,23 @@ def train_and_score(ctx, spec: CifarTraining, **inputs: Any) -> tuple[Outcome, d
     missing = data_missing_outcome()
     if missing is not None:
         return missing, {}
-    got = ctx.probe(spec.training_probe, {"settings": settings, "seed": ctx.seed("init") % 2**31, **inputs},
+    split = cifar_split()
+    child_inputs = {k: split[k] for k in ("x_train", "y_train", "x_val", "y_val")}
+    got = ctx.probe(spec.training_probe, {**child_inputs, "settings": settings,
+                                          "seed": ctx.seed("init") % 2**31, **inputs},
                     TRAINING.scaled(wall_s=spec.time_limit_s))
-    labels = cifar_labels()
-    test_acc, val_acc = _accuracy(got["test_pred"], labels["y_test"]), _accuracy(got["val_pred"], labels["y_val"])
+    del child_inputs
+    try:
+        val_pred = spec.predict(got, settings, split["x_val"], split["x_train"])
+        test_pred = spec.predict(got, settings, split["x_test"], split["x_train"])
+    except WeightsProblem as problem:
+        return Outcome.failed(f"the trained weights cannot be scored: {problem}", str(problem),
+                              settings=settings), got
+    test_acc, val_acc = _accuracy(test_pred, split["y_test"]), _accuracy(val_pred, split["y_val"])
     details = (f"settings: {settings}\ntraining took {got['train_seconds']:.1f} s; validation accuracy "
                f"{val_acc:.2%}; test accuracy {test_acc:.2%} (full points at {spec.full_at:.0%}, none "
-               f"below {spec.zero_at:.0%})")
+               f"below {spec.zero_at:.0%})\nThe grader computed both accuracies with its own forward "
+               "pass on the weights your training returned.")
     outcome = Outcome(accuracy_fraction(test_acc, spec.zero_at, spec.full_at),
                       f"test accuracy {test_acc:.2%} (validation {val_acc:.2%})", details,
                       {"test_accuracy": test_acc, "val_accuracy": val_acc,

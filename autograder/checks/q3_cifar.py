@@ -6,8 +6,10 @@ how busy the machine is) and a generous wall-clock limit (a safety net). Test ac
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..catalogue import Outcome, check
-from .cifar import CifarTraining, train_and_score, two_layer_macs
+from .cifar import CifarTraining, WeightsProblem, train_and_score, two_layer_macs
 
 FILES = ("two_layer_net.py", "hyperparams.py")
 FULL_AT, ZERO_AT = 0.48, 0.40
@@ -18,10 +20,29 @@ MAX_MACS = 3.5e11
 TIME_LIMIT_S = 150.0
 
 
+def _predict(got: dict, settings: dict, images: np.ndarray, x_train: np.ndarray) -> np.ndarray:
+    """The grader's forward pass on the trained params: argmax of ReLU(X W1 + b1) W2 + b2, (N,)."""
+    from datasets.cifar10 import features, mean_image
+
+    H = settings["hidden_size"]
+    expected = {"W1": (3072, H), "b1": (H,), "W2": (H, 10), "b2": (10,)}
+    params = {k: got[k] for k in expected}
+    for name, shape in expected.items():
+        if params[name].shape != shape:
+            raise WeightsProblem(f"params[{name!r}] has shape {params[name].shape} after training; "
+                                 f"expected {shape}")
+        if not np.all(np.isfinite(params[name])):
+            raise WeightsProblem(f"params[{name!r}] holds NaN or inf after training: the training "
+                                 "diverged (a learning rate too high, or a wrong gradient?)")
+    W1, b1, W2, b2 = (params[k].astype(np.float32) for k in ("W1", "b1", "W2", "b2"))
+    X = features(images, mean_image(x_train))                          # (N, 3072) float32
+    return np.argmax(np.maximum(X @ W1 + b1, 0) @ W2 + b2, axis=1)    # (N,)
+
+
 SPEC = CifarTraining("hyperparams.two_layer_net", "two_layer_training.cifar_training",
                      validate=lambda settings: _validate(settings), macs=two_layer_macs,
                      budget_formula="num_iters * batch_size * (3072*H + H*10)", max_macs=MAX_MACS,
-                     zero_at=ZERO_AT, full_at=FULL_AT, time_limit_s=TIME_LIMIT_S)
+                     zero_at=ZERO_AT, full_at=FULL_AT, time_limit_s=TIME_LIMIT_S, predict=_predict)
 
 
 @check("Q3b", points=5.0, files=FILES, time_limit_s=TIME_LIMIT_S,
@@ -37,7 +58,7 @@ def cifar_accuracy(ctx) -> Outcome:
                             "means too little capacity (more hidden units); a large gap means too little "
                             "regularisation.")
     outcome.artifacts = {key: got[key].tolist() for key in ("loss_history", "train_acc_history", "val_acc_history")}
-    outcome.artifacts["W1"] = got["W1"]
+    outcome.artifacts["W1"] = got["W1"].astype(np.float32)
     return outcome
 
 

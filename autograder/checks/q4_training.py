@@ -8,7 +8,7 @@ import numpy as np
 from ..catalogue import Outcome, check
 from ..oracles import torch_oracle
 from ..sandbox import TORCH
-from .cifar import CifarTraining, mlp_macs, train_and_score
+from .cifar import CifarTraining, WeightsProblem, mlp_macs, train_and_score
 from .compare import close, summary
 
 FILES = ("mlp.py",)
@@ -119,10 +119,33 @@ def evaluation(ctx) -> Outcome:
     return Outcome.passed("eval mode, every sample counted")
 
 
+def _predict(got: dict, settings: dict, images: np.ndarray, x_train: np.ndarray) -> np.ndarray:
+    """The trained Linear layers loaded into the grader's own Linear/ReLU stack: argmax of its
+    logits on the normalised images, (N,)."""
+    import torch
+
+    widths = [3072, *settings["hidden_layers"], 10]
+    expected = [(b, a) for a, b in zip(widths[:-1], widths[1:])]
+    shapes = [tuple(got[f"w_{j}"].shape) for j in range(int(got["n_linear"]))]
+    if shapes != expected:
+        raise WeightsProblem(f"your trained model's Linear layers have weight shapes {shapes}; the "
+                             f"grader rebuilds hidden_layers={settings['hidden_layers']} as Linear/ReLU "
+                             f"layers of shapes {expected} (see Q4a)")
+    weights = {key: got[key] for j in range(len(expected)) for key in (f"w_{j}", f"b_{j}")}
+    layers = torch_oracle.linear_layers(weights)
+    predictions = []
+    with torch.no_grad():
+        for start in range(0, len(images), 1000):
+            x = torch_oracle.cifar_images(images[start:start + 1000])      # (B, 3, 32, 32)
+            predictions.append(torch_oracle.linear_relu_forward(layers, x).argmax(dim=1).numpy())
+    return np.concatenate(predictions)
+
+
 SPEC = CifarTraining("hyperparams.mlp", "mlp_training.cifar_training",
                      validate=lambda settings: _validate(settings), macs=mlp_macs,
                      budget_formula="epochs * 49,000 * sum of in*out of the Linear layers",
-                     max_macs=MAX_MACS, zero_at=ZERO_AT, full_at=FULL_AT, time_limit_s=TIME_LIMIT_S)
+                     max_macs=MAX_MACS, zero_at=ZERO_AT, full_at=FULL_AT, time_limit_s=TIME_LIMIT_S,
+                     predict=_predict)
 
 
 @check("Q4b", points=1.5, files=("mlp.py", "hyperparams.py"), time_limit_s=TIME_LIMIT_S,

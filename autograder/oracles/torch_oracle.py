@@ -74,3 +74,17 @@ def linear_relu_forward(layers, x):
     for layer in layers[:-1]:
         x = torch.relu(layer(x))
     return layers[-1](x)
+
+
+def cifar_images(images: np.ndarray):
+    """uint8 images (N, 32, 32, 3) as the PyTorch half feeds them to its model: float32 (N, 3, 32, 32)
+    scaled to [0, 1] and normalised per channel, the same operations (and numbers) as torchvision's
+    ToTensor followed by Normalize(CHANNEL_MEAN, CHANNEL_STD)."""
+    from datasets.cifar10 import CHANNEL_MEAN, CHANNEL_STD
+
+    torch = _torch()
+    x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).contiguous()
+    x = x.to(dtype=torch.get_default_dtype()).div(255)
+    mean = torch.as_tensor(CHANNEL_MEAN, dtype=x.dtype).view(1, -1, 1, 1)
+    std = torch.as_tensor(CHANNEL_STD, dtype=x.dtype).view(1, -1, 1, 1)
+    return x.sub_(mean).div_(std)

@@ -99,10 +99,19 @@ def _header(report: GradeReport) -> str:
             ("Score", f"{_num(report.score)} / {_num(report.max_score)}"),
             ("Execution time", f"{report.execution_time_s:.1f} s"),
             ("Graded at", meta.get("graded_at", "unknown")),
-            ("Versions", versions or "unknown")]
+            ("Versions", versions or "unknown"),
+            ("Isolation", _isolation(meta.get("isolation")))]
     items = "\n".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in rows)
     return (f"<h1>Grade report</h1>\n<p class=\"total\">{_num(report.score)} / "
             f"{_num(report.max_score)}</p>\n<dl class=\"meta\">\n{items}\n</dl>")
+
+
+def _isolation(described: Any) -> str:
+    """One line on what the student's code could reach during the grade."""
+    if not isinstance(described, dict):
+        return "unknown"
+    notes = "; ".join(str(n) for n in described.get("notes") or [])
+    return f"{described.get('level')}: {described.get('mechanism')}" + (f" ({notes})" if notes else "")
 
 
 def _summary(report: GradeReport) -> str:

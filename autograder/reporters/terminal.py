@@ -33,6 +33,9 @@ def render(report: GradeReport, width: int | None = None, verbose: bool = False)
     by_hand = (f"; {_num(sum(manual.values()))} more graded by hand ({', '.join(manual)})" if manual else "")
     lines.append(f"Total: {_num(report.score)}/{_num(report.max_score)}{by_hand}   "
                  f"({report.execution_time_s:.1f} s)")
+    isolation = report.metadata.get("isolation") or {}
+    if isolation.get("level") == "none":
+        lines.append("note: " + "; ".join(isolation.get("notes") or ["student code ran without isolation"]))
     return "\n".join(lines)
 
 

@@ -4,8 +4,13 @@ Importing torch costs ~2.5 s of CPU; the fork server pays it once and each probe
 from a copy of a process that already holds numpy/torch and the grader's probe modules, but never
 any student code. The server is single-threaded (checked: importing numpy, torch and torchvision
 starts no thread), so forking it is safe. Each child calls setsid(), points fds 0/1/2 at
-/dev/null and its own output files, and then runs exactly what `child.py` runs in spawn mode;
-limits, the wall-clock kill and the reading of results are the same as for a spawned child.
+/dev/null and its own output files, and then runs exactly what `child.py` runs in spawn mode (the
+supervisor); limits, the wall-clock kill and the reading of results are the same as for a spawned
+child. At the "namespaces" isolation level the server itself runs inside bubblewrap.
+
+The server is a child subreaper too: a process whose supervisor died (student code can kill its
+own supervisor where both run as the same user) is re-parented here, and anything here that is not
+a running supervisor is killed on sight.
 
 Protocol on the server's stdin/stdout, one JSON object per line:
   parent -> server  {"id": n, "workdir": path}
@@ -25,13 +30,14 @@ PRELOADS = {"numpy": ("numpy",), "torch": ("numpy", "torch", "torchvision")}
 
 
 def serve(kind: str) -> int:
-    sys.path[0] = str(Path(__file__).resolve().parents[2])  # the repo root, as child.py expects
+    sys.path[0] = str(Path(__file__).resolve().parents[2])  # the grader root, as child.py expects
     for name in PRELOADS[kind]:
         importlib.import_module(name)
     from autograder.sandbox import child, probes, transport  # noqa: F401  (warm the grader's modules)
     for name in probes.MODULES:
         if kind == "torch" or not name.startswith("mlp"):
             importlib.import_module(f"autograder.sandbox.probes.{name}")
+    child.prctl_subreaper()
     _send({"ready": True})
     running: set[int] = set()
     pending = b""  # os.read, not sys.stdin: a buffered reader would hide lines from select()
@@ -52,16 +58,20 @@ def serve(kind: str) -> int:
                     _run_child(Path(request["workdir"]), child)
                 running.add(pid)
                 _send({"id": request["id"], "pid": pid})
-        while running:
+        for pid in child.children_of_self():
+            if pid not in running:  # an orphan of a killed supervisor: student code, unsupervised
+                _kill(pid)
+        while True:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 break
             if pid == 0:
                 break
-            running.discard(pid)
-            code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-            _send({"pid": pid, "status": code})
+            if pid in running:
+                running.discard(pid)
+                code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+                _send({"pid": pid, "status": code})
 
 
 def _run_child(workdir: Path, child) -> None:
@@ -70,8 +80,8 @@ def _run_child(workdir: Path, child) -> None:
     try:
         os.setsid()
         null = os.open(os.devnull, os.O_RDONLY)
-        out = os.open(workdir / "stdout.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        err = os.open(workdir / "stderr.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        out = os.open(workdir / "stdout.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        err = os.open(workdir / "stderr.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         for fd, target in ((null, 0), (out, 1), (err, 2)):
             os.dup2(fd, target)
             os.close(fd)
@@ -92,10 +102,11 @@ def _send(message: dict) -> None:
 
 
 def _kill(pid: int) -> None:
-    try:
-        os.killpg(pid, 9)
-    except OSError:
-        pass
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, 9)
+        except OSError:
+            pass
 
 
 if __name__ == "__main__":

@@ -12,11 +12,12 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
-FORKSERVER = Path(__file__).with_name("forkserver.py")
+from .isolation import Isolation
+
+FORKSERVER = Path(__file__).relative_to(Path(__file__).resolve().parents[2]).with_name("forkserver.py")
 TORCH_PROBE_MODULES = ("mlp", "mlp_training")
 START_TIMEOUT_S = 120.0  # importing torch on a loaded 2-core machine has taken ~7 s
 
@@ -24,12 +25,12 @@ START_TIMEOUT_S = 120.0  # importing torch on a loaded 2-core machine has taken 
 class ForkServer:
     """Parent side of forkserver.py: send work folders, receive pids and exit statuses."""
 
-    def __init__(self, kind: str, env: dict[str, str]):
-        self._home = tempfile.TemporaryDirectory(prefix=f"hlcv-forkserver-{kind}-")
+    def __init__(self, kind: str, env: dict[str, str], isolation: Isolation, work_root: Path):
+        server = isolation.grader_root / FORKSERVER
         self._process = subprocess.Popen(
-            [sys.executable, "-I", str(FORKSERVER), kind], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=self._home.name,
-            env={**env, "HOME": self._home.name}, start_new_session=True)
+            isolation.command(work_root, [sys.executable, "-I", str(server), kind]), stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd="/", env={**env, "HOME": str(work_root)},
+            start_new_session=True)
         self._cond = threading.Condition()
         self._ready = False
         self._dead = False
@@ -86,14 +87,15 @@ class ForkServer:
             self._process.wait(timeout=5)
         except (OSError, subprocess.TimeoutExpired):
             _kill_group(self._process.pid)
-        self._home.cleanup()
 
 
 class Launcher:
     """The fork servers of one grade, started on first use."""
 
-    def __init__(self, env: dict[str, str]):
+    def __init__(self, env: dict[str, str], isolation: Isolation, work_root: Path):
         self._env = env
+        self._isolation = isolation
+        self._work_root = work_root
         self._servers: dict[str, ForkServer] = {}
         self._lock = threading.Lock()
 
@@ -101,7 +103,7 @@ class Launcher:
         kind = "torch" if probe.split(".")[0] in TORCH_PROBE_MODULES else "numpy"
         with self._lock:
             if kind not in self._servers:
-                self._servers[kind] = ForkServer(kind, self._env)
+                self._servers[kind] = ForkServer(kind, self._env, self._isolation, self._work_root)
             server = self._servers[kind]
         return server.run(workdir, wall_s)
 

@@ -39,4 +39,4 @@ class Limits:
 # Probes that train on CIFAR-10 or import torch need more room than the toy probes.
 TOY = Limits()
 TORCH = Limits(wall_s=60.0, memory_mb=3072)
-TRAINING = Limits(wall_s=120.0, memory_mb=3072)
+TRAINING = Limits(wall_s=120.0, memory_mb=3072, output_mb=256)  # the trained weights come back

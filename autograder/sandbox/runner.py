@@ -1,9 +1,13 @@
 """Parent side of the sandbox: run one probe in a fresh child process and read back plain data.
 
 The parent never imports student code. It copies only the expected files (regular files, no links,
-size-capped) into a private working folder, starts `child.py` in a new session with resource
-limits and a scrubbed environment, kills the whole process group when the wall-clock limit
-passes, and turns every way the child can end into either the probe's outputs or a ProbeFailure.
+size-capped) into a private working folder with an unguessable name inside the grade's work root,
+starts `child.py` (the supervisor, see there) at the grade's isolation level with resource limits
+and a scrubbed environment, and turns every way the child can end into either the probe's outputs
+or a ProbeFailure. The supervisor enforces the wall-clock limit and kills whatever the probe left
+running; the parent kills the supervisor's session only if it overruns that limit by GRACE_S.
+Files the child wrote are opened without following links, so a planted link cannot make the
+parent read (and show the student) a file of the grader's.
 """
 from __future__ import annotations
 
@@ -20,13 +24,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import transport
+from .isolation import Isolation
 from .limits import Limits
 
 if TYPE_CHECKING:
     from .launcher import Launcher
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CHILD = Path(__file__).with_name("child.py")
+CHILD = Path(__file__).relative_to(Path(__file__).resolve().parents[2]).with_name("child.py")
+GRACE_S = 10.0                 # the supervisor's own kill and sweep get this long past the limit
+NO_ISOLATION = Isolation("none")
+MAX_PROCESSES = 256            # RLIMIT_NPROC of a child that runs as the dedicated sandbox user
 MAX_SOURCE_BYTES = 2 * 2**20   # a submitted .py larger than this is refused
 OUTPUT_TAIL = 2000             # characters of the student's stdout/stderr kept for the report
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
@@ -59,21 +66,30 @@ class ProbeRun:
 
 
 def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: dict[str, Any],
-              limits: Limits, threads: int = 1, launcher: "Launcher | None" = None) -> ProbeRun:
+              limits: Limits, threads: int = 1, launcher: "Launcher | None" = None,
+              isolation: Isolation = NO_ISOLATION, work_root: Path | None = None) -> ProbeRun:
     """Run `probe` in a child on copies of `files` from `submission`; raise ProbeFailure if it fails.
 
     With a launcher the child is forked from a warm fork server (same limits, same isolation);
-    without one, or when the server fails, a fresh interpreter is spawned.
+    without one, or when the server fails, a fresh interpreter is spawned. `work_root` is the
+    grade's folder of working folders (the system's temporary folder when None).
     """
-    with tempfile.TemporaryDirectory(prefix="hlcv-probe-") as tmp:
-        workdir = Path(tmp)
+    workdir = Path(tempfile.mkdtemp(prefix="probe-", dir=work_root))
+    try:
         copy_submission(submission, files, workdir / "submission")
         transport.write(workdir, inputs, "in_")
-        (workdir / "request.json").write_text(json.dumps(
-            {"probe": probe, "repo_root": str(REPO_ROOT), "limits": limits.as_dict()}))
+        dedicated_user = isolation.uid is not None
+        (workdir / "request.json").write_text(json.dumps({
+            "probe": probe, "limits": limits.as_dict(), "wall_s": limits.wall_s,
+            "drop_to": [isolation.uid, isolation.gid] if isolation.drops_privileges else None,
+            "max_processes": MAX_PROCESSES if dedicated_user else None}))
+        if dedicated_user:
+            _give_to(workdir, isolation.uid, isolation.gid)
         started = time.perf_counter()
-        forked = launcher.run(probe, workdir, limits.wall_s) if launcher is not None else None
-        returncode, timed_out = forked if forked is not None else _spawn_child(workdir, limits, threads)
+        forked = launcher.run(probe, workdir, limits.wall_s + GRACE_S) if launcher is not None else None
+        if forked is None:
+            forked = _spawn_child(workdir, limits, threads, isolation, work_root or workdir.parent)
+        returncode, timed_out = _supervised_ending(workdir, *forked)
         elapsed = time.perf_counter() - started
         output = _tail(workdir / "stdout.txt") + _tail(workdir / "stderr.txt")
         status = _read_status(workdir)
@@ -97,6 +113,39 @@ def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: dict
             raise ProbeFailure("crash", f"the results of your code could not be read back: {exc}",
                                output=output) from None
         return ProbeRun(outputs, elapsed, output)
+    finally:
+        remove_tree(workdir)
+
+
+def _give_to(workdir: Path, uid: int, gid: int) -> None:
+    """The working folder and what the parent wrote in it, owned by the sandbox user (mode 0700)."""
+    for folder, subfolders, names in os.walk(workdir):
+        for name in [*subfolders, *names]:
+            os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
+    os.chown(workdir, uid, gid)
+    workdir.chmod(0o700)
+
+
+def remove_tree(folder: Path) -> None:
+    """Delete a working folder whatever the child did to its permissions."""
+    def make_writable_and_retry(function, path, _exc):
+        try:
+            os.chmod(os.path.dirname(path), 0o700)
+            function(path)
+        except OSError:
+            pass
+    shutil.rmtree(folder, onerror=make_writable_and_retry)
+
+
+def _supervised_ending(workdir: Path, returncode: int, killed: bool) -> tuple[int, bool]:
+    """(the probe process's exit code or minus its signal, timed out) from supervisor.json.
+
+    Without that file the supervisor itself died or was killed: its own code then stands.
+    """
+    record = _read_json(workdir / "supervisor.json")
+    if killed or record is None or not isinstance(record.get("exit"), int):
+        return returncode, killed
+    return record["exit"], bool(record.get("timed_out"))
 
 
 def copy_submission(submission: Path, files: tuple[str, ...], target: Path) -> None:
@@ -112,7 +161,8 @@ def copy_submission(submission: Path, files: tuple[str, ...], target: Path) -> N
 
 
 def child_env(workdir: Path, threads: int) -> dict[str, str]:
-    """The whole environment of a child: nothing of the grader's own beyond PATH and the data dir."""
+    """The whole environment of a child: nothing of the grader's own beyond PATH (not even where
+    the data lives: children receive arrays, never a path to the data file)."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(workdir),
@@ -124,27 +174,30 @@ def child_env(workdir: Path, threads: int) -> dict[str, str]:
         "MPLCONFIGDIR": str(workdir / ".mpl"),
         "CUBLAS_WORKSPACE_CONFIG": ":4096:8",
     }
-    for name in ("HLCV_DATA_DIR", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
         if name in os.environ:
             env[name] = os.environ[name]
     env.update({name: str(threads) for name in THREAD_VARS})
     return env
 
 
-def _spawn_child(workdir: Path, limits: Limits, threads: int) -> tuple[int, bool]:
+def _spawn_child(workdir: Path, limits: Limits, threads: int, isolation: Isolation,
+                 work_root: Path) -> tuple[int, bool]:
+    """A fresh interpreter running child.py at the isolation level: (exit code, killed by us)."""
+    child = isolation.grader_root / CHILD
+    argv = isolation.command(work_root, [sys.executable, "-I", str(child), str(workdir)])
     with open(workdir / "stdout.txt", "wb") as out, open(workdir / "stderr.txt", "wb") as err:
         process = subprocess.Popen(
-            [sys.executable, "-I", str(CHILD), str(workdir)],
-            cwd=workdir, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+            argv, cwd=workdir, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
             env=child_env(workdir, threads), start_new_session=True,
         )  # no preexec_fn: it is unsafe with the grader's threads; child.py sets its own limits
         try:
-            returncode = process.wait(timeout=limits.wall_s)
-            timed_out = False
+            returncode = process.wait(timeout=limits.wall_s + GRACE_S)
+            killed = False
         except subprocess.TimeoutExpired:
-            returncode, timed_out = -signal.SIGKILL, True
+            returncode, killed = -signal.SIGKILL, True
         _kill_group(process)
-    return returncode, timed_out
+    return returncode, killed
 
 
 def _kill_group(process: subprocess.Popen) -> None:
@@ -160,14 +213,17 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 
 def _read_status(workdir: Path) -> dict | None:
-    path = workdir / "status.json"
-    if path.is_symlink() or not path.is_file() or path.stat().st_size > 2**20:
-        return None
+    return _read_json(workdir / "status.json")
+
+
+def _read_json(path: Path) -> dict | None:
+    """A JSON object the child wrote, or None (missing, a link, too large, not an object)."""
     try:
-        status = json.loads(path.read_text(encoding="utf-8", errors="replace"))
-    except ValueError:
+        data = transport.read_regular(path, 2**20)
+        value = json.loads(data.decode("utf-8", errors="replace"))
+    except (OSError, ValueError, transport.TransportError):
         return None
-    return status if isinstance(status, dict) else None
+    return value if isinstance(value, dict) else None
 
 
 def _explain_death(returncode: int, output: str, limits: Limits) -> tuple[str, str]:
@@ -190,11 +246,11 @@ def _explain_death(returncode: int, output: str, limits: Limits) -> tuple[str, s
 
 def _tail(path: Path) -> str:
     try:
-        with open(path, "rb") as handle:
+        with transport.open_regular(path) as handle:
             handle.seek(0, os.SEEK_END)
             size = handle.tell()
             handle.seek(max(0, size - OUTPUT_TAIL))
             text = handle.read().decode("utf-8", errors="replace")
-    except OSError:
+    except (OSError, transport.TransportError):
         return ""
     return ("…" if size > OUTPUT_TAIL else "") + text

@@ -5,7 +5,10 @@ and a numeric dtype, so an object array, a subclass or a string array never reac
 """
 from __future__ import annotations
 
+import io
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -28,25 +31,23 @@ def write(folder: Path, data: dict[str, Any], prefix: str) -> None:
     (folder / (prefix + VALUES)).write_text(json.dumps(values, allow_nan=True))
 
 
-def read(folder: Path, prefix: str, max_bytes: int = 256 * 2**20) -> dict[str, Any]:
-    """Read what `write` wrote; raises TransportError on anything that is not plain data."""
+def read(folder: Path, prefix: str, max_bytes: int = 512 * 2**20) -> dict[str, Any]:
+    """Read what `write` wrote; raises TransportError on anything that is not plain data.
+
+    Files are opened without following links and must be regular files of at most max_bytes.
+    """
     data: dict[str, Any] = {}
     values_path = folder / (prefix + VALUES)
     arrays_path = folder / (prefix + ARRAYS)
-    for path in (values_path, arrays_path):
-        if path.is_symlink() or not path.is_file():
-            raise TransportError(f"{path.name} is missing")
-        if path.stat().st_size > max_bytes:
-            raise TransportError(f"{path.name} is larger than {max_bytes} bytes")
     try:
-        loaded = json.loads(values_path.read_text(encoding="utf-8"))
+        loaded = json.loads(read_regular(values_path, 64 * 2**20).decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise TransportError(f"{values_path.name} is not valid JSON: {exc}") from None
     if not isinstance(loaded, dict):
         raise TransportError(f"{values_path.name} does not hold an object")
     data.update(loaded)
     try:
-        with np.load(arrays_path, allow_pickle=False) as npz:
+        with open_regular(arrays_path, max_bytes) as handle, np.load(handle, allow_pickle=False) as npz:
             for key in npz.files:
                 data[key] = checked_array(npz[key], key)
     except TransportError:
@@ -54,6 +55,25 @@ def read(folder: Path, prefix: str, max_bytes: int = 256 * 2**20) -> dict[str, A
     except Exception as exc:  # a corrupt or forged file: np.load raises many kinds of errors
         raise TransportError(f"{arrays_path.name} could not be read: {exc}") from None
     return data
+
+
+def open_regular(path: Path, max_bytes: int | None = None) -> io.BufferedReader:
+    """Open a file for reading only if it is a regular file reached without following a link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        raise TransportError(f"{Path(path).name} is missing or a link ({exc.strerror})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or (max_bytes is not None and info.st_size > max_bytes):
+        os.close(fd)
+        raise TransportError(f"{Path(path).name} is not a regular file of at most {max_bytes} bytes")
+    return os.fdopen(fd, "rb")
+
+
+def read_regular(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file (see open_regular) of at most max_bytes."""
+    with open_regular(path, max_bytes) as handle:
+        return handle.read(max_bytes + 1)[:max_bytes]
 
 
 def checked_array(value: Any, name: str) -> np.ndarray:

@@ -5,6 +5,7 @@ import time
 
 import numpy as np
 
+from datasets.cifar10 import features, mean_image
 from . import StudentFailure, Submission, as_array, as_float
 from .two_layer_net import PARAM_NAMES, build_net, params_from
 
@@ -94,17 +95,20 @@ def minibatches(inputs: dict, submission: Submission) -> dict:
 
 
 def cifar_training(inputs: dict, submission: Submission) -> dict:
-    """Train on CIFAR-10 with the student's settings; returns predictions, histories, W1.
+    """Train on CIFAR-10 with the student's settings; returns the trained params and histories.
 
-    The grader initialises the params (float32, fixed seed) and seeds numpy's global generator,
-    so the same submission trains the same way every run. Accuracy is computed by the parent.
+    Inputs: x_train uint8 (49000, 32, 32, 3), y_train (49000,), x_val uint8 (1000, 32, 32, 3),
+    y_val (1000,), settings, seed. No test image or label ever reaches this process: the parent
+    scores the returned params with its own forward pass. The grader initialises the params
+    (float32, fixed seed) and seeds numpy's global generator, so the same submission trains the
+    same way every run.
     """
-    import datasets  # the project's package (repo root is on sys.path in the child)
-
-    data = datasets.load_cifar10(inputs.get("data_dir") or None, dtype=np.float32)
+    mean = mean_image(inputs["x_train"])
+    X_train = features(inputs.pop("x_train"), mean)                    # (49000, 3072) float32
+    X_val = features(inputs.pop("x_val"), mean)                        # (1000, 3072)
     settings = inputs["settings"]
     H = int(settings["hidden_size"])
-    D, C = data["X_train"].shape[1], 10
+    D, C = X_train.shape[1], 10
     rng = np.random.RandomState(int(inputs["seed"]))
     std = float(settings.get("std", 1e-4))
     params = {"W1": (std * rng.randn(D, H)).astype(np.float32), "b1": np.zeros(H, np.float32),
@@ -112,14 +116,12 @@ def cifar_training(inputs: dict, submission: Submission) -> dict:
     net = build_net(submission, params, std=std)
     np.random.seed(int(inputs["seed"]))
     started = time.perf_counter()
-    stats = net.train(data["X_train"], data["y_train"], data["X_val"], data["y_val"],
+    stats = net.train(X_train, inputs["y_train"], X_val, inputs["y_val"],
                       learning_rate=settings["learning_rate"],
                       learning_rate_decay=settings["learning_rate_decay"], reg=settings["reg"],
                       num_iters=settings["num_iters"], batch_size=settings["batch_size"], verbose=False)
     train_seconds = time.perf_counter() - started
     out = _histories(stats)
-    out["val_pred"] = as_array(net.predict(data["X_val"]), "predict(X_val)", ndim=1)
-    out["test_pred"] = as_array(net.predict(data["X_test"]), "predict(X_test)", ndim=1)
-    out["W1"] = as_array(net.params.get("W1"), "params['W1'] after training", ndim=2).astype(np.float32)
+    out.update(_params_of(net, ""))
     out["train_seconds"] = train_seconds
     return out
