@@ -23,7 +23,9 @@ def role(process: psutil.Process) -> str:
         return "gone"
     if "forkserver.py" in line:
         kind = line.rsplit(" ", 1)[-1]
-        return f"probe children ({kind})" if "forkserver.py" in parent_line else f"fork server ({kind})"
+        # Under bubblewrap the server's parent is bwrap, whose own command line names forkserver.py.
+        forked = "forkserver.py" in parent_line and parent is not None and parent.name() != "bwrap"
+        return f"probe children ({kind})" if forked else f"fork server ({kind})"
     if "child.py" in line:
         return "probe children (spawned)"
     if "autograder grade" in line:
