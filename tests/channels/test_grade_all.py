@@ -61,9 +61,10 @@ def test_nbgrader_and_plain_layouts(tmp_path):
     assert layout == "folders" and [s.student for s in found] == ["yan", "zoe"]
 
 
-def _grade_all(folder: Path, out: Path, *extra: str) -> tuple[subprocess.CompletedProcess, dict]:
+def _grade_all(folder: Path, out: Path, *extra: str, html: bool = False) -> tuple[subprocess.CompletedProcess, dict]:
     proc = subprocess.run([sys.executable, "-m", "autograder.channels.batch", str(folder), "--out", str(out),
-                           "--only", "Q0", "--no-html", "--jobs", "2", "--time-scale", "0.15", *extra],
+                           "--only", "Q0", "--jobs", "2", "--time-scale", "0.15", *extra,
+                           *([] if html else ["--no-html"])],
                           cwd=REPO, capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr
     with open(out / "gradebook.csv") as handle:
@@ -83,8 +84,9 @@ def test_a_class_with_a_hang_and_a_killer_costs_only_their_rows(tmp_path):
     # Kills the process that started it: the fork server, then (spawned instead) the grader itself.
     (killer / "chain_rule.py").write_text("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")
     out = tmp_path / "out"
-    proc, rows = _grade_all(klass, out)
+    proc, rows = _grade_all(klass, out, html=True)
     assert set(rows) == {"ada", "bob", "cyd", "dan"}, proc.stderr
+    assert "2 / 2" in (out / "ada" / "report" / "index.html").read_text(), "no report for ada"
     assert (rows["ada"]["Q0"], rows["ada"]["total"], rows["ada"]["status"]) == ("2", "2", "graded")
     assert (rows["bob"]["total"], rows["bob"]["status"]) == ("0", "graded")
     assert rows["cyd"]["total"] == "0" and rows["dan"]["total"] == "0"
