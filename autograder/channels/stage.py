@@ -66,8 +66,9 @@ def stage(upload: Path, target: Path) -> Staged:
     return staged
 
 
-def _find_source(upload: Path, staged: Staged) -> Path | None:
-    """The folder holding the most expected files: the top, a nested folder, or an uploaded zip."""
+def _find_source(upload: Path, staged: Staged, open_zips: bool = True) -> Path | None:
+    """The folder holding the most expected files: the top, a nested folder, or an uploaded zip
+    (one level: a zip inside the zip is not opened)."""
     best, best_count = None, 0
     for folder in _folders(upload, MAX_DEPTH):
         count = sum(1 for name in EXPECTED if os.path.lexists(folder / name))
@@ -75,8 +76,8 @@ def _find_source(upload: Path, staged: Staged) -> Path | None:
             best, best_count = folder, count
     if best is not None:
         return best
-    zips = [p for p in sorted(upload.iterdir()) if p.suffix.lower() == ".zip"]
-    if not zips:
+    zips = [p for p in sorted(upload.iterdir()) if p.suffix.lower() == ".zip" and not p.is_symlink()]
+    if not zips or not open_zips:
         return None
     if len(zips) > 1:
         staged.notes.append(f"several .zip files were uploaded; only {zips[0].name} was opened")
@@ -86,7 +87,7 @@ def _find_source(upload: Path, staged: Staged) -> Path | None:
         staged.notes.append(f"{zips[0].name} could not be opened: {problem}")
         return None
     staged.notes.append(f"taken from {zips[0].name}")
-    return _find_source(unpacked, Staged(staged.folder))
+    return _find_source(unpacked, staged, open_zips=False)
 
 
 def _where(source: Path, upload: Path, target: Path) -> str:

@@ -43,3 +43,16 @@ def test_hard_link_and_too_deep_folder(tmp_path):
     deep = copy_solution(tmp_path / "deep" / "a" / "b" / "c" / "d")
     staged = staging.stage(tmp_path / "deep", tmp_path / "staged-deep")
     assert staged.taken == [] and "none of chain_rule.py" in staged.notes[0], (deep, staged.notes)
+
+
+def test_zip_inside_a_zip_is_not_opened(tmp_path):
+    """Is a zip that holds only another zip (or itself) reported, not unpacked without end?"""
+    upload = tmp_path / "upload"
+    upload.mkdir()
+    inner = tmp_path / "inner.zip"
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.write(SOLUTION / "mlp.py", "mlp.py")
+    with zipfile.ZipFile(upload / "outer.zip", "w") as zf:
+        zf.write(inner, "outer.zip")  # unpacks to a file of the same name as the upload
+    staged = staging.stage(upload, tmp_path / "staged")
+    assert staged.taken == [] and "none of chain_rule.py" in staged.notes[-1], staged.notes
