@@ -26,7 +26,8 @@ def run_grade(args) -> int:
     except ValueError as exc:  # an unknown --only value
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_GRADER
-    print(terminal.render(report, verbose=args.verbose))
+    page = None if args.no_html else report_dir / "index.html"
+    print(terminal.render(report, verbose=args.verbose, details_at=page and str(page)))
     try:
         gradescope.write(report, results_path)
         print(f"\nresults.json: {results_path}")

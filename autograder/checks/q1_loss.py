@@ -7,7 +7,7 @@ from ..catalogue import Outcome, check
 from ..oracles import torch_oracle
 from ..oracles.reference_values import TOY_LOSS_AT_REG_005
 from ..sandbox import TOY
-from .cases import all_cases, toy_case
+from .cases import all_cases, perturbed_toy_case, toy_case
 from .compare import close, summary
 
 FILES = ("two_layer_net.py",)
@@ -24,7 +24,7 @@ def _penalty(params) -> float:
 
 @check("Q1b", points=2.0, files=FILES)
 def toy_loss(ctx) -> Outcome:
-    """Loss of the toy net at reg=0.05 equals the published 1.30378789133"""
+    """Loss of the toy net at reg=0.05 equals the published 1.30378789133 (and a perturbed toy net's)"""
     case = toy_case()
     got = _loss(ctx, case, TOY_REG)
     result = close("loss at reg=0.05", np.array(got), np.array(TOY_LOSS_AT_REG_005), 1e-10)
@@ -41,8 +41,20 @@ def toy_loss(ctx) -> Outcome:
         else:
             hint = ("Hint: loss = -mean(log probs[i, y[i]]) + reg * (sum W1^2 + sum W2^2); check "
                     "that you index the probability of the correct class of each sample.")
-    return Outcome(1.0 if result.ok else 0.0, "toy loss matches" if result.ok else result.message,
-                   result.message + ("\n" + hint if hint else ""), {"loss": got})
+    if not result.ok:
+        return Outcome.failed(result.message, result.message + "\n" + hint, loss=got)
+    # Paid only for code that computes it: the same shapes with other values must be right too.
+    moved = perturbed_toy_case(ctx.rng("perturbed"))
+    moved_got = _loss(ctx, moved, TOY_REG)
+    moved_truth = torch_oracle.two_layer_net(moved.params, moved.X, moved.y, TOY_REG)["loss"]
+    check_moved = close(f"loss of {moved.name}", np.array(moved_got), np.array(moved_truth), 1e-9)
+    details = result.message + "\n" + check_moved.message
+    if not check_moved.ok:
+        return Outcome.failed("the toy loss matches, but not the loss of the same net with slightly different "
+                              f"weights and inputs ({check_moved.message}): is it hard-coded?",
+                              details + "\nHint: compute the loss from probs, y and reg; the published "
+                              "value only checks your result", loss=got)
+    return Outcome.passed("toy loss matches", details, loss=got)
 
 
 @check("Q1b", points=1.5, files=FILES)

@@ -54,8 +54,11 @@ def write(report: GradeReport, path: Path) -> Path:
 
 
 def _output(result: CheckResult) -> str:
+    """The feedback, its hint (or note, when passed) and the details, for passed checks too."""
     text = result.feedback
-    if result.details and result.status != "passed":
+    if result.hint:
+        text += ("\nNote: " if result.status == "passed" else "\nHint: ") + result.hint
+    if result.details:
         text += "\n\n" + result.details
     return text
 
