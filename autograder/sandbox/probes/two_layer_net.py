@@ -69,12 +69,18 @@ def loss_and_grads(inputs: dict, submission: Submission, partial: bool = True) -
                              f"{type(returned).__name__}")
     loss, grads = returned
     out = {"loss": as_float(loss, "the loss")}
-    if not isinstance(grads, dict):
-        raise StudentFailure("bad_return", f"grads should be a dict, got {type(grads).__name__}")
-    for name in PARAM_NAMES:
-        if name not in grads:
-            raise StudentFailure("bad_return", f"grads has no key {name!r}; it needs W1, b1, W2, b2")
-        out[f"grad_{name}"] = as_array(grads[name], f"grads[{name!r}]")
+    try:
+        if not isinstance(grads, dict):
+            raise StudentFailure("bad_return", f"grads should be a dict, got {type(grads).__name__}")
+        for name in PARAM_NAMES:
+            if name not in grads:
+                raise StudentFailure("bad_return", f"grads has no key {name!r}; it needs W1, b1, W2, b2")
+            out[f"grad_{name}"] = as_array(grads[name], f"grads[{name!r}]")
+    except StudentFailure as failure:
+        if not partial:
+            raise
+        # Unusable gradients are Q2d's to judge; the loss stands on its own (Q1b).
+        return {"loss": out["loss"], "grads_missing": failure.message}
     return out
 
 
