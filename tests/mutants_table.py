@@ -252,7 +252,7 @@ MLP_MUTANTS = [
            [("layers.append(nn.Linear(width, num_classes))", "layers += [nn.Linear(width, num_classes), nn.ReLU()]")],
            lose=[ARCH], keep=[STEPS, EVALUATION], feedback={ARCH: "follows the last Linear"}),
     Mutant("no_flatten", MLP, [(FORWARD, "return self.layers(x)")],
-           lose=[ARCH], keep=[EQUIV, STEPS, EVALUATION], feedback={ARCH: "logits of images"}),
+           lose=[ARCH], keep=[EQUIV, STEPS, EVALUATION], feedback={ARCH: "mlp.py, line"}),
     Mutant("flattens_the_whole_batch", MLP, [(FORWARD, "return self.layers(torch.flatten(x))")],
            lose=[ARCH], keep=[STEPS, EVALUATION], feedback={ARCH: "your code raised"}),
     Mutant("only_first_hidden_width", MLP,
