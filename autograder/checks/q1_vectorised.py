@@ -15,7 +15,7 @@ import numpy as np
 from ..catalogue import Outcome, check
 from ..oracles import torch_oracle
 from ..sandbox import TOY
-from .cases import hidden_case
+from .cases import NetCase, hidden_case
 from .compare import close
 
 FILES = ("two_layer_net.py",)
@@ -53,7 +53,7 @@ def _right_parts(got: dict, case) -> tuple[list[str], list[str]]:
 def vectorised(ctx) -> Outcome:
     """loss() handles all N samples at once (no Python loop over the samples) and computes the answer"""
     case = hidden_case(ctx.rng("vectorised"), SIZES, "vectorisation net", avoid_kinks=False)
-    small = type(case)("small batch", case.params, case.X[:N_SMALL], case.y[:N_SMALL])
+    small = NetCase("small batch", case.params, case.X[:N_SMALL], case.y[:N_SMALL])
     got = ctx.probe("two_layer_net.vectorisation", vectorisation_inputs([small, case]), TOY.scaled(wall_s=30.0))
     lines_small, lines_large = int(got["lines_0"]), int(got["lines_1"])
     extra = lines_large - lines_small
