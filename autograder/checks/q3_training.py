@@ -80,7 +80,7 @@ def sgd_update(ctx) -> Outcome:
     fitted = fitted_steps(steps, grads)
     diagnosis, hint = describe_schedule(fitted, schedule)
     if not ok:
-        feedback = f"{first_problem}: {diagnosis}" if diagnosis else first_problem
+        feedback = f"{diagnosis} ({first_problem})" if diagnosis else first_problem
         return Outcome.failed(feedback, lines + f"\nHint: {hint}", hint=hint)
     later = [close(f"params[{k!r}] after step {j + 1} (lr {schedule[j]:g})", steps[j + 1][k],
                    steps[j][k] - schedule[j] * grads[j][k], 1e-8)

@@ -28,7 +28,8 @@ def render(report: GradeReport, width: int | None = None, verbose: bool = False,
                 lines.append(indent + line)
             if result.hint:
                 label = "note: " if result.status == "passed" else "hint: "
-                lines.append(indent + textwrap.shorten(label + result.hint, width=wrap, placeholder=" ..."))
+                lines += [indent + line for line in textwrap.wrap(label + result.hint, width=wrap,
+                                                                   subsequent_indent="      ")]
             if verbose and result.details:
                 for detail in result.details.splitlines()[:40]:
                     lines.append(indent + "  " + detail)
