@@ -40,9 +40,12 @@ def render(report: GradeReport, width: int | None = None, verbose: bool = False,
     by_hand = (f"; {_num(sum(manual.values()))} more graded by hand ({', '.join(manual)})" if manual else "")
     lines.append(f"Total: {_num(report.score)}/{_num(report.max_score)}{by_hand}   "
                  f"({report.execution_time_s:.1f} s)")
-    where = f"{details_at}, or " if details_at else ""
-    more = "" if verbose else f"; {where}`make grade V=1` (-v) prints them here"
-    lines.append(f"Details of every check (expected, got, your traceback){more or ': above'}")
+    if verbose:
+        lines.append("Details of every check (expected, got, your traceback): above, under each check")
+    else:
+        where = f"{details_at}, or " if details_at else ""
+        lines.append(f"Details of every check (expected, got, your traceback): {where}`make grade V=1` "
+                     "(-v) to print them here")
     return "\n".join(lines)
 
 
