@@ -80,8 +80,8 @@ class TwoLayerNet:
         if y is None:
             return probs
 
-        # TODO(Q1b): compute the loss: mean softmax cross-entropy plus reg * (sum W1^2 + sum W2^2),
-        # and keep it in the variable `loss` (a float): it is returned below, and while the backward
+        # TODO(Q1b): compute the loss: mean softmax cross-entropy plus reg * (sum W1^2 + sum W2^2).
+        # Keep it in the variable `loss` (a float): it is returned below, and while the backward
         # pass is unfinished or raises, the grader reads Q1b's loss from that variable.
         # Shapes: probs[np.arange(N), y] picks the (N,) probabilities of the correct classes.
         # Hint: no 1/2 in front of reg, no penalty on the biases, and no Python loop over samples.

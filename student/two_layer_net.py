@@ -74,13 +74,13 @@ class TwoLayerNet:
         if y is None:
             return probs
 
-        # TODO(Q1b): compute the loss: mean softmax cross-entropy plus reg * (sum W1^2 + sum W2^2),
-        # and keep it in the variable `loss` (a float): it is returned below, and while the backward
+        # TODO(Q1b): compute the loss: mean softmax cross-entropy plus reg * (sum W1^2 + sum W2^2).
+        # Keep it in the variable `loss` (a float): it is returned below, and while the backward
         # pass is unfinished or raises, the grader reads Q1b's loss from that variable.
         # Shapes: probs[np.arange(N), y] picks the (N,) probabilities of the correct classes.
         # Hint: no 1/2 in front of reg, no penalty on the biases, and no Python loop over samples.
         # YOUR CODE HERE
-        raise NotImplementedError("Q1b: compute the loss: mean softmax cross-entropy plus reg * (sum W1^2 + sum W2^2),")
+        raise NotImplementedError("Q1b: compute the loss: mean softmax cross-entropy plus reg * (sum W1^2 + sum W2^2).")
 
         # TODO(Q2d): backward pass: the gradient of the loss w.r.t. W1, b1, W2 and b2 into grads.
         # Shapes: dz3 = dJ/dz3 = (probs - one_hot(y)) / N is (N, C); grads['W2'] = a2^T dz3 + 2 reg W2
