@@ -184,14 +184,14 @@ def _run_check(submission: Path, chk: Check, config: GradeConfig,
     try:
         outcome: Outcome = chk.func(ctx)
     except ProbeFailure as failure:
-        return failure_result(chk, failure, time.perf_counter() - started), {}
+        return failure_result(chk, failure, time.perf_counter() - started, submission), {}
     except Exception:
         return grader_error_result(chk, traceback.format_exc(), time.perf_counter() - started), {}
     fraction = min(max(float(outcome.fraction), 0.0), 1.0)
     status = "passed" if fraction >= 1 - 1e-9 else ("failed" if fraction <= 0 else "partial")
     result = CheckResult(chk.id, chk.question, chk.title, chk.points, fraction * chk.points, status,
                          outcome.feedback, outcome.details, chk.visibility,
-                         round(time.perf_counter() - started, 3), outcome.data)
+                         round(time.perf_counter() - started, 3), outcome.data, outcome.hint)
     return result, outcome.artifacts
 
 

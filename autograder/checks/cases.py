@@ -32,6 +32,18 @@ def toy_case() -> NetCase:
     return NetCase("the exercise's toy net", params, X, y)
 
 
+def perturbed_toy_case(rng: np.random.RandomState) -> NetCase:
+    """The toy net with its weights and inputs moved a little: the same shapes, other values.
+
+    A toy check pays only when the same code is also right here, so returning the published toy
+    values as constants earns nothing. The biases stay zero, as in the toy net: a forgotten bias
+    is the hidden nets' to find, and must not read as a hard-coded answer here.
+    """
+    params, X, y = toy_problem()
+    moved = {k: (v + 0.05 * rng.randn(*v.shape) if k.startswith("W") else v) for k, v in params.items()}
+    return NetCase("the toy net with perturbed weights and inputs", moved, X + rng.randn(*X.shape), y)
+
+
 def hidden_case(rng: np.random.RandomState, sizes: tuple[int, int, int, int], name: str,
                 avoid_kinks: bool = True) -> NetCase:
     """A random net; with avoid_kinks, its hidden pre-activations stay clear of the ReLU kink.

@@ -7,7 +7,7 @@ from ..catalogue import Outcome, check
 from ..oracles import torch_oracle
 from ..oracles.reference_values import TOY_FIRST_ROW_PROBS, TOY_LAST_ROW_PROBS
 from ..sandbox import TOY
-from .cases import all_cases, hidden_case, toy_case
+from .cases import all_cases, hidden_case, perturbed_toy_case, toy_case
 from .compare import close, summary
 
 FILES = ("two_layer_net.py",)
@@ -23,7 +23,7 @@ def _logits_hint(probs: np.ndarray) -> str:
 
 @check("Q1a", points=1.5, files=FILES)
 def toy_probabilities(ctx) -> Outcome:
-    """Probabilities of the exercise's toy net match the published values"""
+    """Probabilities of the exercise's toy net match the published values (and a perturbed toy net's)"""
     case = toy_case()
     probs = ctx.probe("two_layer_net.probabilities", case.inputs(), TOY)["probs"]
     truth = torch_oracle.two_layer_net(case.params, case.X)["probs"]
@@ -32,8 +32,20 @@ def toy_probabilities(ctx) -> Outcome:
         comparisons.append(close("first row vs the published values", probs[0], TOY_FIRST_ROW_PROBS, 1e-6))
         comparisons.append(close("last row vs the published values", probs[-1], TOY_LAST_ROW_PROBS, 1e-6))
     ok, first, lines = summary(comparisons)
-    return Outcome(1.0 if ok else 0.0, "toy probabilities match" if ok else first,
-                   lines + ("" if ok else _logits_hint(probs)))
+    if not ok:
+        return Outcome.failed(first, lines + _logits_hint(probs))
+    # Paid only for code that computes them: the same shapes with other values must be right too.
+    moved = perturbed_toy_case(ctx.rng("perturbed"))
+    moved_probs = ctx.probe("two_layer_net.probabilities", moved.inputs(), TOY)["probs"]
+    result = close(f"probabilities of {moved.name}", moved_probs,
+                   torch_oracle.two_layer_net(moved.params, moved.X)["probs"], 1e-7)
+    lines += "\n" + ("ok   " if result.ok else "FAIL ") + result.message
+    if not result.ok:
+        return Outcome.failed("the toy probabilities match, but not those of the same net with slightly "
+                              f"different weights and inputs ({result.message}): are they hard-coded?",
+                              lines + "\nHint: compute the probabilities from self.params and X; the "
+                              "published values only check your result")
+    return Outcome.passed("toy probabilities match", lines)
 
 
 @check("Q1a", points=1.5, files=FILES)

@@ -64,7 +64,7 @@ def two_training_steps(ctx) -> Outcome:
                                                "hidden": HIDDEN, "num_classes": 10, "learning_rate": lr,
                                                "learning_rate_decay": decay, "weight_decay": wd}, TORCH)
     optimizer = got["optimizer"]
-    if abs(float(optimizer["settings"].get("weight_decay", 0.0)) - wd) > 1e-12:
+    if not abs(float(optimizer["settings"].get("weight_decay", 0.0)) - wd) <= 1e-12:  # NaN fails too
         return Outcome.failed("make_optimizer() ignores weight_decay: pass it to the optimizer",
                               f"optimizer: {optimizer}")
     expected, problem = _grader_steps(start, images, labels, optimizer, lr, decay)
@@ -111,7 +111,7 @@ def evaluation(ctx) -> Outcome:
                         "(dropout would otherwise change the predictions)")
     if int(got["seen"]) != n:
         problems.append(f"evaluate() ran the model on {got['seen']} samples; the loader holds {n}")
-    if abs(float(got["accuracy"]) - expected) > 1e-9:
+    if not abs(float(got["accuracy"]) - expected) <= 1e-9:  # written so that a NaN accuracy fails
         problems.append(f"evaluate() returned {got['accuracy']:.4f}; expected {expected:.4f} (correct "
                         "predictions over all samples, not over the last batch or averaged per batch)")
     if problems:

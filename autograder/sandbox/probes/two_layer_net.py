@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -12,6 +13,9 @@ from . import StudentFailure, Submission, as_array, as_float
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 AUTODIFF_MODULES = ("torch", "jax", "autograd", "tensorflow", "mxnet", "paddle", "mlx")
+# Taken when this module loads, before any student code: a submission that rebinds sys.settrace
+# cannot stop the line count.
+_SETTRACE, _GETTRACE = sys.settrace, sys.gettrace
 
 
 def build_net(submission: Submission, params: dict, std: float = 1e-4):
@@ -65,12 +69,18 @@ def loss_and_grads(inputs: dict, submission: Submission, partial: bool = True) -
                              f"{type(returned).__name__}")
     loss, grads = returned
     out = {"loss": as_float(loss, "the loss")}
-    if not isinstance(grads, dict):
-        raise StudentFailure("bad_return", f"grads should be a dict, got {type(grads).__name__}")
-    for name in PARAM_NAMES:
-        if name not in grads:
-            raise StudentFailure("bad_return", f"grads has no key {name!r}; it needs W1, b1, W2, b2")
-        out[f"grad_{name}"] = as_array(grads[name], f"grads[{name!r}]")
+    try:
+        if not isinstance(grads, dict):
+            raise StudentFailure("bad_return", f"grads should be a dict, got {type(grads).__name__}")
+        for name in PARAM_NAMES:
+            if name not in grads:
+                raise StudentFailure("bad_return", f"grads has no key {name!r}; it needs W1, b1, W2, b2")
+            out[f"grad_{name}"] = as_array(grads[name], f"grads[{name!r}]")
+    except StudentFailure as failure:
+        if not partial:
+            raise
+        # Unusable gradients are Q2d's to judge; the loss stands on its own (Q1b).
+        return {"loss": out["loss"], "grads_missing": failure.message}
     return out
 
 
@@ -113,49 +123,85 @@ def gradient_check(inputs: dict, submission: Submission) -> dict:
     return out
 
 
-def vectorisation(inputs: dict, submission: Submission) -> dict:
-    """How the work of loss() grows with N: Python lines run in the student's file, and time.
+def _untraced_paths() -> tuple[str, ...]:
+    """Where library code lives (the interpreter, site-packages, the grader): lines there are not
+    the student's. Everything else counts, also code the student compiles under another name."""
+    import os
+    import site
 
-    Runs loss(X, y) on the first n_small rows and on all N rows of X, counting the 'line' events
-    of frames from two_layer_net.py (sys.settrace): a vectorised loss runs the same lines for any
-    N, a loop over samples (for, while, comprehension, np.vectorize of a student function) runs
-    more with every sample. Deterministic: the count does not depend on the machine's load.
-    Also times both calls (information only). While the Q2d TODO still raises, the forward pass
-    loss(X) is measured instead (forward_only = 1).
-    """
-    import sys
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(Path(__file__).resolve().parents[3]),
+             os.path.dirname(os.path.dirname(np.__file__)), *site.getsitepackages()}
+    return tuple(sorted({*roots, *(os.path.realpath(r) for r in roots)})) + ("<frozen",)
 
-    net = build_net(submission, params_from(inputs))
-    X, y, n_small = inputs["X"], inputs["y"], int(inputs["n_small"])
-    target = str(submission.folder / "two_layer_net.py")
+
+def count_lines(call) -> tuple[int, object]:
+    """(Python lines run outside library code while `call()` ran, its return value)."""
+    lines = 0
+    skip = _untraced_paths()
+
+    def tracer(frame, event, arg):
+        nonlocal lines
+        if frame.f_code.co_filename.startswith(skip):
+            return None  # numpy, the standard library and the grader are not the student's lines
+        if event == "line":
+            lines += 1
+        return tracer
+
+    _SETTRACE(tracer)
     try:
-        net.loss(X[:n_small], y[:n_small], reg=0.1)
+        result = call()
+    finally:
+        intact = _GETTRACE() is tracer
+        _SETTRACE(None)
+    if not intact:
+        raise StudentFailure("bad_return", "loss() changed the line tracer (sys.settrace) while it ran; "
+                             "the grader counts the lines your code runs with it: leave tracing alone")
+    return lines, result
+
+
+def vectorisation(inputs: dict, submission: Submission) -> dict:
+    """How the work of loss() grows with the sizes, and what it returns for the largest net.
+
+    Inputs: nets (K), and for each net i: n<i>_W1 .. n<i>_b2, n<i>_X (N_i, D_i), n<i>_y; reg.
+    Runs loss(X, y, reg) on each net, counting the lines of Python run outside library code
+    (sys.settrace): vectorised code runs the same lines for any N, D, H, C; a loop over samples or
+    over parameter entries runs more with every one. Deterministic: the count does not depend on
+    the machine's load. When the backward pass raises (a TODO or a bug), the forward pass loss(X)
+    is measured instead (forward_only = 1; Q1c is about the samples, the bug is Q2d's).
+
+    Returns lines_<i>, seconds_<i>, forward_only, and for the last net probs (N, C) from loss(X),
+    plus loss and grad_<k> unless forward_only.
+    """
+    count = int(inputs["nets"])
+    reg = float(inputs["reg"])
+    nets = []
+    for i in range(count):
+        params = {k: inputs[f"n{i}_{k}"] for k in PARAM_NAMES}
+        nets.append((build_net(submission, params), inputs[f"n{i}_X"], inputs[f"n{i}_y"]))
+    try:
+        nets[0][0].loss(nets[0][1].copy(), nets[0][2].copy(), reg=reg)
         forward_only = False
-    except NotImplementedError as exc:
-        if not str(exc).startswith("Q2d"):
-            raise
+    except Exception as exc:
+        if isinstance(exc, NotImplementedError) and not str(exc).startswith("Q2d"):
+            raise  # an earlier TODO: the forward pass itself is not written
         forward_only = True
-
-    def measure(rows: int) -> tuple[int, float]:
-        lines = 0
-
-        def tracer(frame, event, arg):
-            nonlocal lines
-            if frame.f_code.co_filename != target:
-                return None  # do not trace numpy or the grader: only the student's own lines count
-            if event == "line":
-                lines += 1
-            return tracer
-
+    out: dict = {"forward_only": int(forward_only)}
+    for i, (net, X, y) in enumerate(nets):
         start = time.perf_counter()
-        sys.settrace(tracer)
+        out[f"lines_{i}"], result = count_lines(
+            (lambda: net.loss(X.copy())) if forward_only else (lambda: net.loss(X.copy(), y.copy(), reg=reg)))
+        out[f"seconds_{i}"] = time.perf_counter() - start
+    net, X, y = nets[-1]
+    out["probs"] = as_array(net.loss(X.copy()), "loss(X) with y=None", ndim=2)
+    # The loss and the gradients are reported when usable; an unusable one is Q1b's or Q2d's to
+    # judge, and leaves the probabilities to show that the work was done.
+    if not forward_only and isinstance(result, tuple) and len(result) == 2:
         try:
-            net.loss(X[:rows]) if forward_only else net.loss(X[:rows], y[:rows], reg=0.1)
-        finally:
-            sys.settrace(None)
-        return lines, time.perf_counter() - start
-
-    lines_small, seconds_small = measure(n_small)
-    lines_large, seconds_large = measure(X.shape[0])
-    return {"lines_small": lines_small, "lines_large": lines_large, "seconds_small": seconds_small,
-            "seconds_large": seconds_large, "forward_only": int(forward_only)}
+            out["loss"] = as_float(result[0], "the loss")
+        except StudentFailure:
+            pass
+        try:
+            out.update({f"grad_{k}": as_array(result[1].get(k), f"grads[{k!r}]") for k in PARAM_NAMES})
+        except (StudentFailure, AttributeError):
+            pass
+    return out

@@ -1,4 +1,9 @@
-"""Probes for Q3 (TwoLayerNet.train): toy training, one SGD step, histories, and CIFAR-10 training."""
+"""Probes for Q3 (TwoLayerNet.train): toy training, SGD steps, minibatches, and CIFAR-10 training.
+
+The Q3a probes run the student's train() with the grader's own loss() and predict() in place of
+the student's (grader_net.GraderCalls), so a mistake in the gradients (Q2d) or in predict() (Q1a)
+does not cost Q3a as well.
+"""
 from __future__ import annotations
 
 import time
@@ -7,6 +12,7 @@ import numpy as np
 
 from datasets.cifar10 import features, mean_image
 from . import StudentFailure, Submission, as_array, as_float
+from .grader_net import GraderCalls
 from .two_layer_net import PARAM_NAMES, build_net, params_from
 
 MAX_HISTORY = 100_000  # entries kept of each history list
@@ -31,67 +37,59 @@ def _params_of(net, prefix: str) -> dict:
     return {f"{prefix}{k}": as_array(net.params.get(k), f"params[{k!r}] after train()") for k in PARAM_NAMES}
 
 
-def _grads_at(submission: Submission, params: dict, X, y, reg: float) -> dict:
-    returned = build_net(submission, params).loss(X.copy(), y.copy(), reg=reg)
-    if not isinstance(returned, tuple) or len(returned) != 2 or not isinstance(returned[1], dict):
-        raise StudentFailure("bad_return", "loss(X, y, reg) should return (loss, grads)")
-    return {k: as_array(returned[1].get(k), f"grads[{k!r}]") for k in PARAM_NAMES}
-
-
-def _train(submission: Submission, params: dict, inputs: dict, num_iters: int):
+def _train(submission: Submission, params: dict, inputs: dict, num_iters: int, X, y,
+           X_val=None, y_val=None) -> tuple[object, GraderCalls, object]:
+    """The student's train() on a net whose loss() and predict() are the grader's own."""
     net = build_net(submission, params)
+    calls = GraderCalls(net, X).install()
     np.random.seed(int(inputs["seed"]))
-    net.train(inputs["X"], inputs["y"], inputs["X"], inputs["y"],
-              learning_rate=float(inputs["learning_rate"]),
-              learning_rate_decay=float(inputs["learning_rate_decay"]), reg=float(inputs["reg"]),
-              num_iters=num_iters, batch_size=int(inputs["batch_size"]), verbose=False)
-    return net
+    stats = net.train(X, y, X if X_val is None else X_val, y if y_val is None else y_val,
+                      learning_rate=float(inputs["learning_rate"]),
+                      learning_rate_decay=float(inputs.get("learning_rate_decay", 0.95)),
+                      reg=float(inputs["reg"]), num_iters=num_iters,
+                      batch_size=int(inputs["batch_size"]), verbose=False)
+    return net, calls, stats
 
 
 def toy_training(inputs: dict, submission: Submission) -> dict:
-    """Train the toy net as the exercise does; returns the histories and the final params."""
-    net = build_net(submission, params_from(inputs))
-    np.random.seed(int(inputs["seed"]))
-    stats = net.train(inputs["X"], inputs["y"], inputs["X"], inputs["y"],
-                      learning_rate=float(inputs["learning_rate"]), reg=float(inputs["reg"]),
-                      num_iters=int(inputs["num_iters"]), verbose=False)
-    return {**_histories(stats), **_params_of(net, "final_")}
+    """Train the toy net as the exercise does, with the grader's loss and gradients.
+
+    Returns the histories, the final params (final_<k>) and how often train() called loss().
+    """
+    net, calls, stats = _train(submission, params_from(inputs), inputs, int(inputs["num_iters"]),
+                               inputs["X"], inputs["y"])
+    return {**_histories(stats), **_params_of(net, "final_"), "loss_calls": len(calls.batches)}
 
 
 def sgd_step(inputs: dict, submission: Submission) -> dict:
-    """Two iterations of train() on identical samples (every minibatch is the same) with one
-    iteration per epoch, so the second step uses the decayed learning rate.
+    """train() for 1, 2, ... `iterations` iterations from the same start, on identical samples
+    (every minibatch holds the same rows, so the gradients do not depend on the draw).
 
-    Returns grad0_<k> (the student's loss() at the start), step1_<k> (after train(num_iters=1)),
-    grad1_<k> (loss() at step1) and step2_<k> (after train(num_iters=2) from the start).
+    Returns step<k>_<name>: the params after train(num_iters=k), and grad<j>_<name>: the
+    gradients the grader handed out at iteration j of the longest run.
     """
     params = params_from(inputs)
-    X, y, reg = inputs["X"], inputs["y"], float(inputs["reg"])
-    out = {f"grad0_{k}": v for k, v in _grads_at(submission, params, X, y, reg).items()}
-    step1 = _params_of(_train(submission, params, inputs, 1), "")
-    out.update({f"step1_{k}": v for k, v in step1.items()})
-    out.update({f"grad1_{k}": v for k, v in _grads_at(submission, step1, X, y, reg).items()})
-    out.update(_params_of(_train(submission, params, inputs, 2), "step2_"))
+    out: dict = {}
+    for k in range(1, int(inputs["iterations"]) + 1):
+        net, calls, _ = _train(submission, params, inputs, k, inputs["X"], inputs["y"])
+        out.update(_params_of(net, f"step{k}_"))
+    for j, grads in enumerate(calls.handed_out):
+        out.update({f"grad{j}_{name}": g for name, g in grads.items()})
+    out["loss_calls"] = len(calls.handed_out)
     return out
 
 
 def minibatches(inputs: dict, submission: Submission) -> dict:
-    """train() on N samples with a small batch: records the rows of every loss(X, y) call."""
-    net = build_net(submission, params_from(inputs))
-    method = net.loss
-    batch_rows: list[int] = []
+    """train() on N distinct samples with a small batch: which rows each loss(X, y) call held.
 
-    def recording_loss(X, y=None, reg=0.0):
-        if y is not None:
-            batch_rows.append(int(np.shape(X)[0]))
-        return method(X, y, reg=reg)
-
-    net.loss = recording_loss  # an instance attribute: train() calling self.loss gets the recorder
-    np.random.seed(int(inputs["seed"]))
-    stats = net.train(inputs["X"], inputs["y"], inputs["X_val"], inputs["y_val"],
-                      learning_rate=1e-3, num_iters=int(inputs["num_iters"]),
-                      batch_size=int(inputs["batch_size"]), verbose=False)
-    return {**_histories(stats), "batch_rows": np.array(batch_rows[:MAX_HISTORY])}
+    Returns the histories, batch_rows (rows per call) and batch_index (the rows of X each call
+    held, concatenated; -1 for a row that is not one of X's).
+    """
+    _, calls, stats = _train(submission, params_from(inputs), {**inputs, "learning_rate": 1e-3, "reg": 0.0},
+                             int(inputs["num_iters"]), inputs["X"], inputs["y"], inputs["X_val"], inputs["y_val"])
+    batches = calls.batches[:MAX_HISTORY]
+    return {**_histories(stats), "batch_rows": np.array([len(b) for b in batches], dtype=np.int64),
+            "batch_index": np.concatenate(batches)[:MAX_HISTORY * 10] if batches else np.zeros(0, np.int64)}
 
 
 def cifar_training(inputs: dict, submission: Submission) -> dict:
