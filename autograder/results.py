@@ -30,8 +30,8 @@ class CheckResult:
     visibility: str = "visible"
     duration_s: float = 0.0
     data: dict[str, Any] = field(default_factory=dict)  # plain numbers for extra_data / figures
-    staff_details: str = ""  # for the course staff only (a grader traceback); never shown to students
     hint: str = ""           # one line under the feedback: how to fix a failure, or a note on a pass
+    staff_details: str = ""  # for the course staff only (a grader traceback); never shown to students
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
