@@ -42,10 +42,6 @@ class CheckResult:
         self.title, self.feedback, self.details, self.hint, self.staff_details = (
             printable(t) for t in (self.title, self.feedback, self.details, self.hint, self.staff_details))
 
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
-
 
 @dataclass
 class GradeReport:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import autograder  # noqa: E402,F401  (pins every BLAS thread count to 1 before numpy loads)
 
 import numpy as np  # noqa: E402
 

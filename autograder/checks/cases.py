@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..oracles.reference_values import toy_problem
+from ..sandbox.exchange import Net, NetLoss
 
 # (N, D, H, C) of the hidden cases: none equal the toy's (5, 4, 10, 3).
 HIDDEN_SIZES = ((7, 6, 8, 4), (12, 5, 3, 6))
@@ -23,8 +24,13 @@ class NetCase:
     X: np.ndarray
     y: np.ndarray
 
-    def inputs(self, **extra) -> dict:
-        return {**self.params, "X": self.X, "y": self.y, **extra}
+    def net(self) -> Net:
+        """The probes' message for this net and its data."""
+        return Net(self.params, self.X, self.y)
+
+    def with_reg(self, reg: float) -> NetLoss:
+        """The probes' message for loss(X, y, reg) on this net."""
+        return NetLoss(self.net(), reg)
 
 
 def toy_case() -> NetCase:

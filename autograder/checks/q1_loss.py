@@ -15,7 +15,7 @@ TOY_REG = 0.05
 
 
 def _loss(ctx, case, reg: float) -> float:
-    return float(ctx.probe("two_layer_net.loss_and_grads", case.inputs(reg=reg), TOY)["loss"])
+    return ctx.probe("two_layer_net.loss_and_grads", case.with_reg(reg), TOY).loss
 
 
 def _penalty(params) -> float:
@@ -30,7 +30,7 @@ def _own_probs_loss(ctx, case, reg: float, got: float, name: str) -> Comparison 
     """When the student's probabilities are wrong (a Q1a bug), the comparison of `got` with the
     loss of those probabilities; None when they are right or unusable (then the loss is judged
     against the oracle alone). One mistake in the forward pass costs Q1a, not Q1b too."""
-    probs = ctx.probe("two_layer_net.probabilities", case.inputs(), TOY)["probs"]
+    probs = ctx.probe("two_layer_net.probabilities", case.net(), TOY).probs
     truth = torch_oracle.two_layer_net(case.params, case.X)["probs"]
     N = case.X.shape[0]
     if probs.shape != truth.shape or close("probs", probs, truth, 1e-7).ok or not np.all(probs > 0):

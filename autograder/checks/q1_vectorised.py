@@ -15,6 +15,7 @@ import numpy as np
 from ..catalogue import Outcome, check
 from ..oracles import torch_oracle
 from ..sandbox import TOY
+from ..sandbox.exchange import LineCounts, Vectorisation
 from .cases import NetCase, hidden_case
 from .compare import close
 
@@ -27,24 +28,20 @@ REG = 0.1
 MAX_EXTRA_LINES = (SIZES[0] - N_SMALL) // 2
 
 
-def vectorisation_inputs(nets: list) -> dict:
-    """The probe's inputs for a list of NetCases: n<i>_<param>, n<i>_X, n<i>_y."""
-    inputs = {"nets": len(nets), "reg": REG}
-    for i, case in enumerate(nets):
-        inputs.update({f"n{i}_{k}": v for k, v in case.params.items()})
-        inputs.update({f"n{i}_X": case.X, f"n{i}_y": case.y})
-    return inputs
+def vectorisation_inputs(nets: list) -> Vectorisation:
+    """The probe's message for a list of NetCases."""
+    return Vectorisation([case.net() for case in nets], REG)
 
 
-def _right_parts(got: dict, case) -> tuple[list[str], list[str]]:
+def _right_parts(got: LineCounts, case) -> tuple[list[str], list[str]]:
     """(parts of the large call that match the oracle, parts that do not) among probabilities,
     loss and gradients."""
     truth = torch_oracle.two_layer_net(case.params, case.X, case.y, REG)
-    checks = [("probabilities", close("probabilities", got["probs"], truth["probs"], 1e-7).ok)]
-    if "loss" in got:
-        checks.append(("loss", close("loss", np.array(got["loss"]), np.array(truth["loss"]), 1e-8).ok))
-    if "grad_W1" in got:
-        checks.append(("gradients", all(close(k, got[f"grad_{k}"], truth["grads"][k], 1e-6).ok
+    checks = [("probabilities", close("probabilities", got.probs, truth["probs"], 1e-7).ok)]
+    if got.loss is not None:
+        checks.append(("loss", close("loss", np.array(got.loss), np.array(truth["loss"]), 1e-8).ok))
+    if got.grads is not None:
+        checks.append(("gradients", all(close(k, got.grads[k], truth["grads"][k], 1e-6).ok
                                         for k in truth["grads"])))
     return [name for name, ok in checks if ok], [name for name, ok in checks if not ok]
 
@@ -55,13 +52,13 @@ def vectorised(ctx) -> Outcome:
     case = hidden_case(ctx.rng("vectorised"), SIZES, "vectorisation net", avoid_kinks=False)
     small = NetCase("small batch", case.params, case.X[:N_SMALL], case.y[:N_SMALL])
     got = ctx.probe("two_layer_net.vectorisation", vectorisation_inputs([small, case]), TOY.scaled(wall_s=30.0))
-    lines_small, lines_large = int(got["lines_0"]), int(got["lines_1"])
+    lines_small, lines_large = got.lines
     extra = lines_large - lines_small
-    what = "the forward pass loss(X)" if got["forward_only"] else "loss(X, y)"
+    what = "the forward pass loss(X)" if got.forward_only else "loss(X, y)"
     details = (f"{what} ran {lines_small} lines of your code for N={N_SMALL} and {lines_large} for "
                f"N={SIZES[0]} ({extra:+d}; limit +{MAX_EXTRA_LINES}); it took "
-               f"{got['seconds_0'] * 1e3:.2f} ms and {got['seconds_1'] * 1e3:.2f} ms")
-    if got["forward_only"]:
+               f"{got.seconds[0] * 1e3:.2f} ms and {got.seconds[1] * 1e3:.2f} ms")
+    if got.forward_only:
         details += "\n(the backward pass raised, so only the forward pass was measured; see Q2d)"
     right, wrong = _right_parts(got, case)
     details += f"\nfor N={SIZES[0]}: right: {', '.join(right) or 'nothing'}; wrong: {', '.join(wrong) or 'nothing'}"

@@ -58,17 +58,17 @@ def gradients(ctx) -> Outcome:
     worst: dict[str, float] = {}
     for case in all_cases(ctx.rng("cases")):
         reg = 0.05 if case.name.startswith("the exercise") else 0.1
-        got = ctx.probe("two_layer_net.gradient_check", case.inputs(reg=reg), TOY.scaled(wall_s=30.0))
-        if got["autodiff_modules"]:
-            return Outcome.failed(f"two_layer_net.py uses {', '.join(got['autodiff_modules'])}: the numpy "
+        got = ctx.probe("two_layer_net.gradient_check", case.with_reg(reg), TOY.scaled(wall_s=30.0))
+        if got.autodiff_modules:
+            return Outcome.failed(f"two_layer_net.py uses {', '.join(got.autodiff_modules)}: the numpy "
                                   "part must compute its gradients by hand, with numpy only",
                                   "Derive the backward pass (Q2a-c) and write it with numpy; PyTorch is "
-                                  "Question 4's tool.", autodiff_modules=got["autodiff_modules"])
-        numeric = _numerical(case.params, got["loss_plus"], got["loss_minus"])
+                                  "Question 4's tool.", autodiff_modules=got.autodiff_modules)
+        numeric = _numerical(case.params, got.loss_plus, got.loss_minus)
         truth = torch_oracle.two_layer_net(case.params, case.X, case.y, reg)["grads"]
         bugs = None
         for name in PARAMS:
-            student = got[f"grad_{name}"]
+            student = got.grads[name]
             vs_truth = close(f"grads[{name!r}] vs torch autograd ({case.name})", student, truth[name], AUTOGRAD_TOL)
             comparable = student.shape == truth[name].shape and bool(np.all(np.isfinite(student)))
             consistency = norm_relative_error(student, numeric[name]) if comparable else float("inf")
@@ -122,8 +122,8 @@ def _parameter_loops(ctx) -> str:
     rng = ctx.rng("loops")
     nets = [hidden_case(rng, sizes, f"net {sizes}", avoid_kinks=False) for sizes in LOOP_SIZES]
     got = ctx.probe("two_layer_net.vectorisation", vectorisation_inputs(nets), TOY.scaled(wall_s=30.0))
-    extra = int(got["lines_1"]) - int(got["lines_0"])
-    if got["forward_only"] or extra <= MAX_EXTRA_LINES:
+    extra = got.lines[1] - got.lines[0]
+    if got.forward_only or extra <= MAX_EXTRA_LINES:
         return ""
     (_, D0, H0, C0), (_, D1, H1, C1) = LOOP_SIZES
     return (f"not backpropagation: loss(X, y) ran {extra} more lines for a net with {D1 * H1 + H1 * C1} "

@@ -11,6 +11,7 @@ from ..catalogue import Outcome, check
 from ..oracles import torch_oracle
 from ..oracles.reference_values import TOY_TRAIN_FINAL_LOSS_BELOW
 from ..sandbox import TOY
+from ..sandbox.exchange import Net, SgdSteps, Training
 from .cases import hidden_case, toy_case
 from .compare import close, summary
 from .diagnose import describe_schedule, expected_schedule, fitted_steps
@@ -27,19 +28,19 @@ def toy_training(ctx) -> Outcome:
     case = toy_case()
     reg = 5e-6
     got = ctx.probe("two_layer_training.toy_training",
-                    case.inputs(learning_rate=0.1, learning_rate_decay=0.95, reg=reg, num_iters=100,
-                                batch_size=200, seed=0),
+                    Training(case.net(), learning_rate=0.1, learning_rate_decay=0.95, reg=reg,
+                             num_iters=100, batch_size=200, seed=0),
                     TOY.scaled(wall_s=30.0))
-    if int(got["loss_calls"]) == 0:
+    if got.loss_calls == 0:
         return Outcome.failed(NOT_CALLED)
-    final_params = {k: got[f"final_{k}"] for k in case.params}
+    final_params = got.params
     if any(final_params[k].shape != v.shape or not np.all(np.isfinite(final_params[k]))
            for k, v in case.params.items()):
         return Outcome.failed("the trained params have the wrong shapes or hold NaN/inf: check the "
                               "update's sign and step", hint="self.params[k] -= learning_rate * grads[k]")
     # Judged by the true loss of the trained params (torch); train() got the grader's gradients.
     final = torch_oracle.two_layer_net(final_params, case.X, case.y, reg)["loss"]
-    losses = got["loss_history"]
+    losses = got.histories.loss_history
     recorded = f"; your loss_history ends at {losses[-1]:.4f}" if losses.size else "; loss_history is empty"
     details = (f"train() ran with the grader's loss() and gradients (yours are graded in Q1b and Q2d).\n"
                f"true loss of the trained params: {final:.4f} (limit {TOY_TRAIN_FINAL_LOSS_BELOW}){recorded}")
@@ -63,17 +64,16 @@ def sgd_update(ctx) -> Outcome:
     X = np.repeat(case.X, 8, axis=0)  # identical samples: every minibatch is the same; 2 iterations per epoch
     y = np.repeat(case.y, 8)
     got = ctx.probe("two_layer_training.sgd_step",
-                    {**case.params, "X": X, "y": y, "reg": 0.01, "learning_rate": lr,
-                     "learning_rate_decay": decay, "seed": 0, "batch_size": batch_size,
-                     "iterations": iterations}, TOY)
-    if int(got["loss_calls"]) != iterations:
-        return Outcome.failed(NOT_CALLED if int(got["loss_calls"]) == 0 else
-                              f"train(num_iters={iterations}) called loss(X, y) {int(got['loss_calls'])} "
+                    SgdSteps(Training(Net(case.params, X, y), reg=0.01, learning_rate=lr,
+                                      learning_rate_decay=decay, seed=0, batch_size=batch_size,
+                                      num_iters=iterations), iterations), TOY)
+    if got.loss_calls != iterations:
+        return Outcome.failed(NOT_CALLED if got.loss_calls == 0 else
+                              f"train(num_iters={iterations}) called loss(X, y) {got.loss_calls} "
                               "times: once per iteration")
     schedule = expected_schedule(lr, decay, iterations, iterations_per_epoch=X.shape[0] // batch_size)
-    steps = [{k: v for k, v in case.params.items()}] + [
-        {k: got[f"step{j}_{k}"] for k in case.params} for j in range(1, iterations + 1)]
-    grads = [{k: got[f"grad{j}_{k}"] for k in case.params} for j in range(iterations)]
+    steps = [dict(case.params), *got.steps]
+    grads = got.handed_out
     first = [close(f"params[{k!r}] after one step", steps[1][k], v - lr * grads[0][k], 1e-8)
              for k, v in case.params.items()]
     ok, first_problem, lines = summary(first)
@@ -101,20 +101,21 @@ def minibatches_and_histories(ctx) -> Outcome:
     val = hidden_case(rng, (20, 6, 5, 3), "validation")
     num_iters, batch_size = 40, 10  # 20 samples / 10 per batch: 2 iterations per epoch, 20 epochs
     got = ctx.probe("two_layer_training.minibatches",
-                    {**case.params, "X": case.X, "y": case.y, "X_val": val.X, "y_val": val.y,
-                     "num_iters": num_iters, "batch_size": batch_size, "seed": 0}, TOY)
-    if got["batch_rows"].size == 0:
+                    Training(case.net(), learning_rate=1e-3, reg=0.0, num_iters=num_iters,
+                             batch_size=batch_size, seed=0, X_val=val.X, y_val=val.y), TOY)
+    if got.batch_rows.size == 0:
         return Outcome.failed(NOT_CALLED)
-    problems, hint = minibatch_problems(got["batch_rows"], got["batch_index"], num_iters, batch_size,
+    problems, hint = minibatch_problems(got.batch_rows, got.batch_index, num_iters, batch_size,
                                         case.X.shape[0])
-    if got["loss_history"].size != num_iters:
-        problems.append(f"loss_history has {got['loss_history'].size} entries; expected one per "
+    if got.histories.loss_history.size != num_iters:
+        problems.append(f"loss_history has {got.histories.loss_history.size} entries; expected one per "
                         f"iteration ({num_iters})")
     epochs = num_iters // (case.X.shape[0] // batch_size)
     for key in ("train_acc_history", "val_acc_history"):
-        if got[key].size != epochs:
-            problems.append(f"{key} has {got[key].size} entries; expected one per epoch ({epochs})")
-        elif not np.all((got[key] >= 0) & (got[key] <= 1)):
+        history = getattr(got.histories, key)
+        if history.size != epochs:
+            problems.append(f"{key} has {history.size} entries; expected one per epoch ({epochs})")
+        elif not np.all((history >= 0) & (history <= 1)):
             problems.append(f"{key} holds values outside [0, 1]: record accuracy as a fraction")
     if problems:
         return Outcome.failed(problems[0], "\n".join(problems) + (f"\nHint: {hint}" if hint else ""),

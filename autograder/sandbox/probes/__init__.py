@@ -1,8 +1,9 @@
 """Probes: the functions that run inside the child, call the student's code and return plain data.
 
-A probe is `fn(inputs: dict, submission: Submission) -> dict` living in one of the modules named
-in `MODULES`; it is addressed as "<module>.<function>" (e.g. "two_layer_net.probabilities").
-Probes never judge: they hand back arrays and numbers; the checks in the parent compare them.
+A probe is `fn(inputs, submission: Submission) -> outputs` living in one of the modules named in
+`MODULES`; it is addressed as "<module>.<function>" (e.g. "two_layer_net.probabilities"), and its
+input and output are the typed messages that sandbox/exchange.py's PROBES names for it. Probes
+never judge: they hand back arrays and numbers; the checks in the parent compare them.
 """
 from __future__ import annotations
 

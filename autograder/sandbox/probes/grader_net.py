@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-PARAM_NAMES = ("W1", "b1", "W2", "b2")
+from ..exchange import PARAM_NAMES
 
 
 def forward(params: dict, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
