@@ -5,6 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SUBMISSION ?= student
 Q ?=
+V ?=
 FROM ?=
 OFFLINE_CIFAR := $(wildcard ../shared/data/cifar10-jpeg.tar.gz)
 
@@ -25,11 +26,11 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed ## build the virtual environment (.venv) with every dependency
 
-grade: venv ## grade a submission: make grade [SUBMISSION=student] [Q=Q1a,Q2d]
+grade: venv ## grade a submission: make grade [SUBMISSION=student] [Q=Q1a,Q2d] [V=1: every check's details]
 	@$(PY) -m datasets info >/dev/null 2>&1 || $(MAKE) --no-print-directory data-auto || \
 	  echo "warning: CIFAR-10 is not set up; the training checks (Q3b, Q4b) will say how to get it"
-	@$(PY) -m autograder grade $(SUBMISSION) $(if $(Q),--only $(Q)) || \
-	  { echo "hint: the grader itself failed; 'make grade Q=Q1a' grades one question, '-v' details: $(PY) -m autograder grade $(SUBMISSION) -v"; exit 1; }
+	@$(PY) -m autograder grade $(SUBMISSION) $(if $(Q),--only $(Q)) $(if $(V),-v) || \
+	  { echo "hint: the grader itself failed; 'make grade Q=Q1a' grades one question, 'make grade V=1' prints every check's details"; exit 1; }
 
 data: venv ## get CIFAR-10: official download, or make data FROM=<folder or .tar.gz>
 	$(PY) -m datasets get $(if $(FROM),--from $(FROM))

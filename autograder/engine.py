@@ -40,14 +40,18 @@ class GradeConfig:
 
 
 class Context:
-    """What a check may use: run probes on the submission, derive seeds, read its own limits."""
+    """What a check may use: run probes on the submission, derive seeds, read its own limits.
+
+    The check's time_limit_s (times the time scale) is the wall time all its probes together may
+    take: each probe gets what is left of it, capped by its own Limits.wall_s.
+    """
 
     def __init__(self, submission: Path, check: Check, config: GradeConfig, sandbox: "Sandbox"):
         self.submission = submission
         self.check = check
         self.config = config
         self.sandbox = sandbox
-        self.probe_seconds = 0.0
+        self.deadline = time.monotonic() + check.time_limit_s * config.time_scale
 
     def seed(self, salt: str = "") -> int:
         """A seed fixed by the check's id, `salt` and the base seed (stable across runs)."""
@@ -57,14 +61,17 @@ class Context:
     def rng(self, salt: str = "") -> np.random.RandomState:
         return np.random.RandomState(self.seed(salt))
 
-    def probe(self, name: str, inputs: dict[str, Any], limits: Limits,
-              files: tuple[str, ...] | None = None) -> dict[str, Any]:
-        """Run probe `name` in a child; returns its outputs or raises ProbeFailure."""
-        scaled = limits.scaled(wall_s=limits.wall_s * self.config.time_scale)
+    def probe(self, name: str, inputs: Any, limits: Limits, files: tuple[str, ...] | None = None) -> Any:
+        """Run probe `name` on its input message in a child; returns its output message (see
+        sandbox/exchange.py) or raises ProbeFailure."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise ProbeFailure("timeout", f"timed out: the check's {self.check.time_limit_s * self.config.time_scale:.0f} s "
+                               "were used up before all its runs of your code were done")
+        scaled = limits.scaled(wall_s=min(limits.wall_s * self.config.time_scale, left))
         run: ProbeRun = run_probe(self.submission, files or self.check.files, name, inputs, scaled,
                                   threads=self.config.threads_per_probe, launcher=self.sandbox.launcher,
                                   isolation=self.sandbox.isolation, work_root=self.sandbox.work_root)
-        self.probe_seconds += run.duration_s
         return run.outputs
 
 
@@ -184,14 +191,14 @@ def _run_check(submission: Path, chk: Check, config: GradeConfig,
     try:
         outcome: Outcome = chk.func(ctx)
     except ProbeFailure as failure:
-        return failure_result(chk, failure, time.perf_counter() - started), {}
+        return failure_result(chk, failure, time.perf_counter() - started, submission), {}
     except Exception:
         return grader_error_result(chk, traceback.format_exc(), time.perf_counter() - started), {}
     fraction = min(max(float(outcome.fraction), 0.0), 1.0)
     status = "passed" if fraction >= 1 - 1e-9 else ("failed" if fraction <= 0 else "partial")
     result = CheckResult(chk.id, chk.question, chk.title, chk.points, fraction * chk.points, status,
                          outcome.feedback, outcome.details, chk.visibility,
-                         round(time.perf_counter() - started, 3), outcome.data)
+                         round(time.perf_counter() - started, 3), outcome.data, outcome.hint)
     return result, outcome.artifacts
 
 

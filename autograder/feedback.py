@@ -6,21 +6,28 @@ from pathlib import Path
 from .catalogue import Check
 from .results import CheckResult, GradeReport
 from .sandbox import ProbeFailure
+from .sandbox.probes import SUBMISSION_MARK
 
 HINTS = {
-    "timeout": "Look for an endless loop, or work that grows far beyond what the check needs.",
-    "memory": "Avoid building (N, N) or (N, D, H) temporaries; work on whole matrices instead.",
-    "crash": "Run the same call yourself in a terminal to see what ends the process.",
-    "bad_return": "Check what the function returns against the docstring in the skeleton.",
+    "timeout": "look for an endless loop, or work that grows far beyond what the check needs",
+    "memory": "avoid building (N, N) or (N, D, H) temporaries; work on whole matrices instead",
+    "crash": "run the same call yourself in a terminal to see what ends the process",
+    "bad_return": "check what the function returns against the docstring in the skeleton",
 }
 
 
-def failure_result(chk: Check, failure: ProbeFailure, duration: float) -> CheckResult:
-    """A CheckResult for student code that raised, timed out, crashed or was not written yet."""
+def failure_result(chk: Check, failure: ProbeFailure, duration: float,
+                   submission: Path | None = None) -> CheckResult:
+    """A CheckResult for student code that raised, timed out, crashed or was not written yet.
+
+    Files are named as the student knows them: `submission/two_layer_net.py`, line N (the child
+    ran copies in a temporary folder; its tracebacks say SUBMISSION_MARK instead).
+    """
+    folder = str(submission) if submission is not None else "your submission"
     where = failure.where or {}
     place = ""
     if where.get("file"):
-        place = f"{where['file']}, line {where.get('line', '?')}"
+        place = f"{folder}/{where['file']}, line {where.get('line', '?')}"
         if where.get("function"):
             place += f", in {where['function']}()"
     message = failure.message.removeprefix("NotImplementedError: ")
@@ -38,14 +45,17 @@ def failure_result(chk: Check, failure: ProbeFailure, duration: float) -> CheckR
     if where.get("code"):
         lines.append(f"{place}:\n    {where['code']}")
     if failure.traceback:
-        lines.append("Traceback (your files only):\n" + failure.traceback.rstrip())
-    if failure.kind in HINTS:
-        lines.append("Hint: " + HINTS[failure.kind])
+        lines.append("Traceback (your files only):\n" + failure.traceback.replace(SUBMISSION_MARK, folder).rstrip())
+    hint = HINTS.get(failure.kind, "")
+    if failure.kind == "exception" and place:
+        hint = f"run the same call yourself and look at {place}"
+    if hint:
+        lines.append("Hint: " + hint)
     if failure.output.strip():
         lines.append("Your code printed (last lines):\n" + failure.output.strip()[-1500:])
     return CheckResult(chk.id, chk.question, chk.title, chk.points, 0.0, "error", feedback,
                        "\n".join(lines), chk.visibility, round(duration, 3),
-                       {"failure": failure.kind})
+                       {"failure": failure.kind}, hint)
 
 
 def missing_file_result(chk: Check, missing: list[str], submission: Path) -> CheckResult:

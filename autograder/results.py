@@ -30,6 +30,7 @@ class CheckResult:
     visibility: str = "visible"
     duration_s: float = 0.0
     data: dict[str, Any] = field(default_factory=dict)  # plain numbers for extra_data / figures
+    hint: str = ""           # one line under the feedback: how to fix a failure, or a note on a pass
     staff_details: str = ""  # for the course staff only (a grader traceback); never shown to students
 
     def __post_init__(self) -> None:
@@ -38,12 +39,8 @@ class CheckResult:
         self.points = clamp_points(self.points, self.max_points)
         # Messages quote the student's exceptions and output: make them printable UTF-8 once,
         # here, so no reporter can fail on a lone surrogate or a stray NUL.
-        self.title, self.feedback, self.details, self.staff_details = (
-            printable(t) for t in (self.title, self.feedback, self.details, self.staff_details))
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
+        self.title, self.feedback, self.details, self.hint, self.staff_details = (
+            printable(t) for t in (self.title, self.feedback, self.details, self.hint, self.staff_details))
 
 
 @dataclass

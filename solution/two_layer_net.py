@@ -9,6 +9,9 @@ softmax cross-entropy loss averaged over the N samples plus an L2 penalty on the
 
     J = (1/N) sum_i -log softmax(z3_i)[y_i] + reg * (||W1||^2 + ||W2||^2)     (no 1/2, biases free)
 
+with the exercise sheet's names: z2 = X W1 + b1 (N, H), a2 = ReLU(z2) (N, H), z3 = a2 W2 + b2 (N, C)
+and probs = softmax(z3) row by row (N, C); the derivations of Q2a-c use the same names.
+
 Everything is vectorised over the samples and keeps the dtype of the parameters and data: with
 float32 params and X the whole computation stays float32.
 """
@@ -62,13 +65,13 @@ class TwoLayerNet:
         reg = float(reg)  # a Python float keeps float32 arrays float32
 
         # TODO(Q1a): forward pass: compute the class probabilities of every input.
-        # Shapes: z1 = X W1 + b1 is (N, H); a1 = ReLU(z1) is (N, H); z3 = a1 W2 + b2 is (N, C);
-        # probs = softmax(z3) row by row is (N, C). Keep z1, a1 and probs: the backward pass needs them.
+        # Shapes: z2 = X W1 + b1 is (N, H); a2 = ReLU(z2) is (N, H); z3 = a2 W2 + b2 is (N, C);
+        # probs = softmax(z3) row by row is (N, C). Keep z2, a2 and probs: the backward pass needs them.
         # Hint: subtract each row's maximum from z3 before np.exp so that it cannot overflow.
         ### BEGIN SOLUTION
-        z1 = X @ W1 + b1                                    # (N, H)
-        a1 = np.maximum(z1, 0)                              # (N, H)
-        z3 = a1 @ W2 + b2                                   # (N, C)
+        z2 = X @ W1 + b1                                    # (N, H)
+        a2 = np.maximum(z2, 0)                              # (N, H)
+        z3 = a2 @ W2 + b2                                   # (N, C)
         z3 = z3 - z3.max(axis=1, keepdims=True)             # (N, C), every row's max is 0
         exp_scores = np.exp(z3)                             # (N, C)
         probs = exp_scores / exp_scores.sum(axis=1, keepdims=True)  # (N, C)
@@ -78,6 +81,8 @@ class TwoLayerNet:
             return probs
 
         # TODO(Q1b): compute the loss: mean softmax cross-entropy plus reg * (sum W1^2 + sum W2^2).
+        # Keep it in the variable `loss` (a float): it is returned below, and while the backward
+        # pass is unfinished or raises, the grader reads Q1b's loss from that variable.
         # Shapes: probs[np.arange(N), y] picks the (N,) probabilities of the correct classes.
         # Hint: no 1/2 in front of reg, no penalty on the biases, and no Python loop over samples.
         ### BEGIN SOLUTION
@@ -87,20 +92,21 @@ class TwoLayerNet:
         ### END SOLUTION
 
         # TODO(Q2d): backward pass: the gradient of the loss w.r.t. W1, b1, W2 and b2 into grads.
-        # Shapes: dJ/dz3 = (probs - one_hot(y)) / N is (N, C); grads['W2'] = a1^T dz3 + 2 reg W2 is
-        # (H, C); dJ/da1 = dz3 W2^T is (N, H); grads['W1'] is (D, H); biases: sums over the N rows.
-        # Hint: the ReLU passes the gradient only where z1 > 0; the penalty's gradient is 2 * reg * W.
+        # Shapes: dz3 = dJ/dz3 = (probs - one_hot(y)) / N is (N, C); grads['W2'] = a2^T dz3 + 2 reg W2
+        # is (H, C); da2 = dz3 W2^T is (N, H); dz2 = da2 masked by the ReLU is (N, H); grads['W1'] =
+        # X^T dz2 + 2 reg W1 is (D, H); grads['b1'], grads['b2']: sums of dz2, dz3 over the N rows.
+        # Hint: the ReLU passes the gradient only where z2 > 0; the penalty's gradient is 2 * reg * W.
         ### BEGIN SOLUTION
         grads = {}
         dz3 = probs.copy()                                  # (N, C)
         dz3[np.arange(N), y] -= 1
         dz3 *= 1.0 / N
-        grads["W2"] = a1.T @ dz3 + (2.0 * reg) * W2         # (H, C)
+        grads["W2"] = a2.T @ dz3 + (2.0 * reg) * W2         # (H, C)
         grads["b2"] = dz3.sum(axis=0)                       # (C,)
-        dz1 = dz3 @ W2.T                                    # (N, H)
-        dz1 *= z1 > 0                                       # (N, H), the ReLU's mask
-        grads["W1"] = X.T @ dz1 + (2.0 * reg) * W1          # (D, H)
-        grads["b1"] = dz1.sum(axis=0)                       # (H,)
+        dz2 = dz3 @ W2.T                                    # (N, H), da2
+        dz2 *= z2 > 0                                       # (N, H), the ReLU's mask
+        grads["W1"] = X.T @ dz2 + (2.0 * reg) * W1          # (D, H)
+        grads["b1"] = dz2.sum(axis=0)                       # (H,)
         ### END SOLUTION
 
         return loss, grads
@@ -113,8 +119,10 @@ class TwoLayerNet:
         Inputs:
         - X: (N, D) training data; y: (N,) training labels in [0, C).
         - X_val: (N_val, D) validation data; y_val: (N_val,) validation labels.
-        - learning_rate: the step size of the first epoch.
-        - learning_rate_decay: the factor that multiplies the learning rate once per epoch.
+        - learning_rate: the step size of the first iteration.
+        - learning_rate_decay: the factor that multiplies the learning rate once per epoch, at the
+          end of every iteration `it` with it % iterations_per_epoch == 0 (first after iteration 0,
+          as in the exercise).
         - reg: the L2 regularisation strength.
         - num_iters: the number of SGD steps.
         - batch_size: the number of training samples per step (drawn with replacement).

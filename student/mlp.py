@@ -5,93 +5,18 @@ The network is
     input (D) -> [Linear -> ReLU (-> Dropout)] for each hidden width -> Linear -> logits (C)
 
 trained with nn.CrossEntropyLoss (which applies the softmax itself, so the model has none).
-The data scaffolding (transform, dataset, loader, device) is given; the model, the optimiser,
-the training loop and the evaluation are the exercise.
+The data scaffolding (transform, dataset, loader, device) is given in datasets/torch_data.py;
+the model, the optimiser, the training loop and the evaluation are the exercise.
 """
 from __future__ import annotations
 
-import numpy as np
 import torch
 import torch.nn as nn
-import torchvision.transforms as T
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader
 
-# Per-channel mean and standard deviation of the CIFAR-10 training images, on the [0, 1] scale.
-CIFAR10_MEAN = (0.4914, 0.4822, 0.4465)
-CIFAR10_STD = (0.2470, 0.2435, 0.2616)
-
-
-def build_transform() -> T.Compose:
-    """uint8 image (32, 32, 3) -> float tensor (3, 32, 32), scaled to [0, 1] and normalised per channel."""
-    return T.Compose([T.ToTensor(), T.Normalize(CIFAR10_MEAN, CIFAR10_STD)])
-
-
-class CIFARArrays(Dataset):
-    """CIFAR-10 images held in memory as arrays, transformed once with build_transform().
-
-    The transform is deterministic and acts pixel by pixel (scale, then per-channel normalise), so it
-    is applied when the dataset is built and the normalised tensor is kept: an epoch then costs no
-    per-sample transform. To save the per-call overhead of torchvision, each chunk of k images goes
-    through the transform as one tall (k * 32, 32, 3) image, which gives exactly the numbers that
-    image-by-image calls give.
-
-    Inputs:
-    - images: (N, 32, 32, 3) uint8 images.
-    - labels: (N,) integer labels in [0, C).
-    - transform: a pixel-wise transform of an (H, W, 3) uint8 image; build_transform() when None.
-    """
-
-    def __init__(self, images: np.ndarray, labels: np.ndarray, transform=None, chunk: int = 256):
-        assert images.ndim == 4 and images.shape[-1] == 3, f"images must be (N, 32, 32, 3), got {images.shape}"
-        assert len(images) == len(labels), f"{len(images)} images but {len(labels)} labels"
-        transform = build_transform() if transform is None else transform
-        N, height, width, channels = images.shape
-        # Filled chunk by chunk: building a list of chunks and concatenating would hold the whole
-        # float32 set twice (1.2 GB for the training images) at the end.
-        self.images = torch.empty(N, channels, height, width)          # (N, 3, 32, 32) float32
-        for start in range(0, N, chunk):
-            block = np.ascontiguousarray(images[start:start + chunk])   # (k, 32, 32, 3)
-            k = len(block)
-            tall = transform(block.reshape(k * height, width, channels))  # (3, k * 32, 32)
-            self.images[start:start + k] = tall.reshape(channels, k, height, width).transpose(0, 1)
-        self.labels = torch.as_tensor(np.asarray(labels), dtype=torch.long)    # (N,)
-
-    def __len__(self) -> int:
-        return len(self.labels)
-
-    def __getitem__(self, index):
-        return self.images[index], self.labels[index]
-
-    def __getitems__(self, indices: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
-        """A whole batch in one gather: images (B, 3, 32, 32) and labels (B,).
-
-        DataLoader calls this instead of B __getitem__ calls plus a collate, which on one CPU thread
-        would cost as much time as a small model's training step.
-        """
-        index = torch.as_tensor(indices)
-        return self.images.index_select(0, index), self.labels.index_select(0, index)
-
-
-def keep_batch(batch: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-    """collate_fn for CIFARArrays: its __getitems__ already returns the stacked batch."""
-    return batch
-
-
-def make_loader(images: np.ndarray, labels: np.ndarray, batch_size: int, shuffle: bool,
-                seed: int = 0) -> DataLoader:
-    """A deterministic DataLoader over uint8 images (N, 32, 32, 3) and labels (N,).
-
-    Batches are (B, 3, 32, 32) float32 and (B,) int64. With shuffle, the order comes from a
-    torch.Generator seeded with `seed`, so two loaders with the same seed give the same batches.
-    """
-    generator = torch.Generator().manual_seed(seed)
-    return DataLoader(CIFARArrays(images, labels), batch_size=batch_size, shuffle=shuffle,
-                      num_workers=0, generator=generator, collate_fn=keep_batch)
-
-
-def default_device() -> torch.device:
-    """cuda when a GPU is available, else cpu."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+# Given: the grader-speed loaders and the device (make_loader(images, labels, batch_size, shuffle)
+# gives batches of (B, 3, 32, 32) normalised images and (B,) labels).
+from datasets.torch_data import build_transform, default_device, make_loader  # noqa: F401
 
 
 class MultiLayerPerceptron(nn.Module):
@@ -125,9 +50,7 @@ class MultiLayerPerceptron(nn.Module):
 def make_optimizer(model: nn.Module, learning_rate: float, weight_decay: float) -> torch.optim.Optimizer:
     """The optimiser that trains every parameter of `model`."""
     # TODO(Q4b): create the optimiser over model.parameters() with this learning rate and weight decay.
-    # Shapes: none; it updates every tensor of model.parameters() in place.
-    # Hint: torch.optim.Adam(params, lr=..., weight_decay=..., fused=True); on a CPU the fused
-    # implementation's step is several times faster than the default one, and the grader's time is short.
+    # Hint: torch.optim.Adam(model.parameters(), lr=..., weight_decay=...), as in the exercise.
     # YOUR CODE HERE
     raise NotImplementedError("Q4b: create the optimiser over model.parameters() with this learning rate and weight decay.")
 
@@ -178,11 +101,11 @@ def depth_study() -> dict:
     """Q4c: your measured accuracies for 2, 3, 4 and 5 layers, and what you conclude.
 
     Returns {2: {"train_acc": a, "val_acc": b}, 3: {...}, 4: {...}, 5: {...}, "notes": "..."}:
-    "layers" counts the Linear layers (2 = one hidden layer); accuracies are fractions in [0, 1].
+    each integer key counts the Linear layers (2 = one hidden layer); accuracies are fractions in [0, 1].
     The table is checked for completeness; the notes are graded by hand.
     """
     # TODO(Q4c): train your MLP with 2, 3, 4 and 5 layers and report train/validation accuracy.
-    # Shapes: none; keys 2, 3, 4, 5 each map to {"train_acc": float, "val_acc": float}, plus "notes".
+    # Keys 2, 3, 4, 5 each map to {"train_acc": float, "val_acc": float}, plus "notes" (a string).
     # Hint: keep every other setting fixed, so that depth is the only change; say what you see and why.
     # YOUR CODE HERE
     raise NotImplementedError("Q4c: train your MLP with 2, 3, 4 and 5 layers and report train/validation accuracy.")

@@ -106,7 +106,7 @@ CASES = [
             ["Q1b.toy_loss", "Q1b.hidden_loss", "Q2d"], [Q1A, Q0]),
     Hostile("syntax_error_in_chain_rule", "chain_rule.py",
             "import numpy as np\n\n\ndef g(W, x):\n    return W @ (x * x\n", ["Q0"], [Q1A],
-            feedback="chain_rule.py could not be imported (chain_rule.py, line 5): SyntaxError",
+            feedback="submission/chain_rule.py, line 5): SyntaxError",
             whole_file=True,
             details="return W @ (x * x"),
 ]

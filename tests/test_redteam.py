@@ -41,6 +41,9 @@ class Attack:
     code: str          # inserted at the top of loss(); {token}, {canary}, {repo}, {port} are filled in
     leak: str = "FOUND"  # text that would show the attack succeeded, in feedback or details
     contained_only: bool = False  # would harm the test run itself where the grader cannot isolate
+    # May also take down the other probes of its own grade (they run as the same sandbox user):
+    # harm to itself only, so the other file's check is not required to pass.
+    harms_its_own_grade: bool = False
 
 
 ATTACKS = [
@@ -113,7 +116,8 @@ ATTACKS = [
            "                    os.kill(pid, signal.SIGKILL)\n"
            "                except OSError:\n"
            "                    pass\n"
-           "        raise NotImplementedError('Q1a: killed what it could')", contained_only=True),
+           "        raise NotImplementedError('Q1a: killed what it could')", contained_only=True,
+           harms_its_own_grade=True),
     Attack("27_fork_bomb",
            "import os\n"
            "        while True:\n"
@@ -121,7 +125,7 @@ ATTACKS = [
            "                if os.fork() == 0:\n"
            "                    os.execvp('sleep', ['sleep', '{token}'])\n"
            "            except OSError:\n"
-           "                pass", contained_only=True),
+           "                pass", contained_only=True, harms_its_own_grade=True),
     Attack("02_skips_the_test",
            "import unittest\n"
            "        raise unittest.SkipTest('FOUND a way to skip')", leak="passed"),
@@ -201,7 +205,8 @@ def test_attack_gains_nothing(tmp_path, listener, attack):
     assert attacked.points == 0 and attacked.status != "passed", summary
     shown = attacked.feedback + attacked.details
     assert attack.leak not in shown or attack.leak == "passed", f"the attack leaked: {shown[:500]}"
-    assert all(r.status == "passed" for r in selected(report, OTHER)), summary
+    if not attack.harms_its_own_grade:
+        assert all(r.status == "passed" for r in selected(report, OTHER)), summary
     assert (canary / "results.json").read_text() == before, "results.json was rewritten after the grade"
     assert sorted(p.name for p in canary.iterdir()) == ["results.json"], "a file appeared in the canary folder"
     assert not Path(f"/tmp/hlcv-canary-{token}").exists() and not (REPO / f"written-{token}").exists()

@@ -13,6 +13,7 @@ import pytest
 
 from autograder.oracles.reference_values import toy_problem
 from autograder.sandbox import TOY, ProbeFailure, isolation, run_probe
+from autograder.sandbox.exchange import Net
 from autograder.sandbox.launcher import Launcher
 from autograder.sandbox.runner import child_env, remove_tree
 from grading_helpers import copy_solution
@@ -22,9 +23,9 @@ FILES = ("two_layer_net.py",)
 LEVELS = [level_param(level) for level in isolation.LEVELS]
 
 
-def _toy_inputs() -> dict:
+def _toy_inputs() -> Net:
     params, X, _ = toy_problem()
-    return {**params, "X": X}
+    return Net(params, X)
 
 
 def _hostile(tmp_path, body: str):
@@ -78,7 +79,7 @@ def best_box():
 def test_probe_returns_plain_arrays(tmp_path, box, mode):
     """Does a probe of the solution come back as a plain float array, spawned or forked, at this level?"""
     run = box.run(copy_solution(tmp_path / "sub"), mode=mode)
-    probs = run.outputs["probs"]
+    probs = run.outputs.probs
     assert type(probs) is np.ndarray and probs.shape == (5, 3)
     assert np.allclose(probs.sum(axis=1), 1.0)
 
@@ -134,7 +135,7 @@ def test_dead_fork_server_falls_back_to_spawning(tmp_path, best_box):
     os.killpg(server._process.pid, signal.SIGKILL)
     server._process.wait()
     second = best_box.run(submission)
-    assert np.array_equal(first.outputs["probs"], second.outputs["probs"])
+    assert np.array_equal(first.outputs.probs, second.outputs.probs)
 
 
 SEE = ("import os, pwd\n"

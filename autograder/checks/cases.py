@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..oracles.reference_values import toy_problem
+from ..sandbox.exchange import Net, NetLoss
 
 # (N, D, H, C) of the hidden cases: none equal the toy's (5, 4, 10, 3).
 HIDDEN_SIZES = ((7, 6, 8, 4), (12, 5, 3, 6))
@@ -23,13 +24,30 @@ class NetCase:
     X: np.ndarray
     y: np.ndarray
 
-    def inputs(self, **extra) -> dict:
-        return {**self.params, "X": self.X, "y": self.y, **extra}
+    def net(self) -> Net:
+        """The probes' message for this net and its data."""
+        return Net(self.params, self.X, self.y)
+
+    def with_reg(self, reg: float) -> NetLoss:
+        """The probes' message for loss(X, y, reg) on this net."""
+        return NetLoss(self.net(), reg)
 
 
 def toy_case() -> NetCase:
     params, X, y = toy_problem()
     return NetCase("the exercise's toy net", params, X, y)
+
+
+def perturbed_toy_case(rng: np.random.RandomState) -> NetCase:
+    """The toy net with its weights and inputs moved a little: the same shapes, other values.
+
+    A toy check pays only when the same code is also right here, so returning the published toy
+    values as constants earns nothing. The biases stay zero, as in the toy net: a forgotten bias
+    is the hidden nets' to find, and must not read as a hard-coded answer here.
+    """
+    params, X, y = toy_problem()
+    moved = {k: (v + 0.05 * rng.randn(*v.shape) if k.startswith("W") else v) for k, v in params.items()}
+    return NetCase("the toy net with perturbed weights and inputs", moved, X + rng.randn(*X.shape), y)
 
 
 def hidden_case(rng: np.random.RandomState, sizes: tuple[int, int, int, int], name: str,

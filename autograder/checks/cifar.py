@@ -13,10 +13,12 @@ from typing import Any, Callable
 
 import numpy as np
 
+from datasets.cifar10 import NUM_FEATURES as INPUT_SIZE, NUM_TRAINING, NUM_VALIDATION
 from ..catalogue import Outcome
 from ..sandbox import TOY, TRAINING
+from ..sandbox.exchange import CifarData, Nothing
 
-INPUT_SIZE, NUM_CLASSES, TRAIN_SIZE = 3072, 10, 49_000
+NUM_CLASSES = 10
 
 
 class WeightsProblem(ValueError):
@@ -33,7 +35,7 @@ def mlp_macs(settings: dict) -> float:
     """Multiply-accumulates of MLP training: epochs * 49,000 * sum of in*out over the Linear layers."""
     widths = [INPUT_SIZE, *settings["hidden_layers"], NUM_CLASSES]
     per_sample = sum(a * b for a, b in zip(widths[:-1], widths[1:]))
-    return float(settings["epochs"]) * TRAIN_SIZE * per_sample
+    return float(settings["epochs"]) * NUM_TRAINING * per_sample
 
 
 def accuracy_fraction(accuracy: float, zero_at: float, full_at: float) -> float:
@@ -45,7 +47,6 @@ def cifar_split() -> dict[str, np.ndarray]:
     """The exercise's split as stored (uint8 images): x_train/y_train (49,000), x_val/y_val
     (training images 49,000-49,999) and x_test/y_test (10,000). Read by the parent only."""
     from datasets import load_raw
-    from datasets.cifar10 import NUM_TRAINING, NUM_VALIDATION
 
     raw = load_raw()
     end = NUM_TRAINING + NUM_VALIDATION
@@ -71,37 +72,53 @@ class CifarTraining:
 
     settings_probe: str                     # e.g. "hyperparams.two_layer_net"
     training_probe: str                     # e.g. "two_layer_training.cifar_training"
-    validate: Callable[[dict], list[str]]   # range checks of the settings: sentences, or []
+    validate: Callable[[dict], list[str]]   # range checks beyond settings_problems': sentences, or []
+    at_least_one: tuple[str, ...]           # settings that count something: >= 1
+    non_negative: tuple[str, ...]           # settings that must be >= 0
     macs: Callable[[dict], float]           # the settings' multiply-accumulates of training
     budget_formula: str                     # how macs is computed, for the message
     max_macs: float
     zero_at: float                          # test accuracy worth no points ...
     full_at: float                          # ... and full points; linear in between
     time_limit_s: float
-    # (child's outputs, settings, images uint8 (N, 32, 32, 3), x_train) -> predictions (N,) computed
-    # by the parent with the returned weights; raises WeightsProblem
-    predict: Callable[[dict, dict, np.ndarray, np.ndarray], np.ndarray]
+    # (the training probe's output message, settings, images uint8 (N, 32, 32, 3), x_train) ->
+    # predictions (N,) computed by the parent with the returned weights; raises WeightsProblem
+    predict: Callable[[Any, dict, np.ndarray, np.ndarray], np.ndarray]
 
 
-def train_and_score(ctx, spec: CifarTraining, **inputs: Any) -> tuple[Outcome, dict]:
-    """Settings, budget, data, training, accuracy: the Outcome and the training probe's outputs."""
-    settings = ctx.probe(spec.settings_probe, {}, TOY, files=("hyperparams.py",))
+def settings_problems(settings: dict, spec: CifarTraining) -> list[str]:
+    """The spec's own range checks, then those both trainings share: one sentence per problem."""
     problems = spec.validate(settings)
+    problems += [f"{key} must be at least 1, got {settings[key]}" for key in spec.at_least_one
+                 if settings[key] < 1]
+    if not 0 < settings["learning_rate"] < 10:
+        problems.append(f"learning_rate must be in (0, 10), got {settings['learning_rate']}")
+    if not 0 < settings["learning_rate_decay"] <= 1:
+        problems.append(f"learning_rate_decay must be in (0, 1], got {settings['learning_rate_decay']}")
+    problems += [f"{key} must be >= 0, got {settings[key]}" for key in spec.non_negative
+                 if settings.get(key, 0.0) < 0]
+    return problems
+
+
+def train_and_score(ctx, spec: CifarTraining, threads: int = 1) -> tuple[Outcome, Any]:
+    """Settings, budget, data, training, accuracy: the Outcome and the training probe's output
+    message (None when the training did not run)."""
+    settings = ctx.probe(spec.settings_probe, Nothing(), TOY, files=("hyperparams.py",)).values
+    problems = settings_problems(settings, spec)
     if not problems and spec.macs(settings) > spec.max_macs:
         problems.append(f"these settings need {spec.macs(settings):.2e} multiply-adds of training, over "
                         f"the budget of {spec.max_macs:.1e} ({spec.budget_formula}); make the training "
                         "smaller")
     if problems:
-        return Outcome.failed(problems[0], "\n".join(problems), settings=settings), {}
+        return Outcome.failed(problems[0], "\n".join(problems), settings=settings), None
     missing = data_missing_outcome()
     if missing is not None:
-        return missing, {}
+        return missing, None
     split = cifar_split()
-    child_inputs = {k: split[k] for k in ("x_train", "y_train", "x_val", "y_val")}
-    got = ctx.probe(spec.training_probe, {**child_inputs, "settings": settings,
-                                          "seed": ctx.seed("init") % 2**31, **inputs},
-                    TRAINING.scaled(wall_s=spec.time_limit_s))
-    del child_inputs
+    data = CifarData(split["x_train"], split["y_train"], split["x_val"], split["y_val"], settings,
+                     seed=ctx.seed("init") % 2**31, threads=threads)
+    got = ctx.probe(spec.training_probe, data, TRAINING.scaled(wall_s=spec.time_limit_s))
+    del data
     try:
         val_pred = spec.predict(got, settings, split["x_val"], split["x_train"])
         test_pred = spec.predict(got, settings, split["x_test"], split["x_train"])
@@ -109,14 +126,14 @@ def train_and_score(ctx, spec: CifarTraining, **inputs: Any) -> tuple[Outcome, d
         return Outcome.failed(f"the trained weights cannot be scored: {problem}", str(problem),
                               settings=settings), got
     test_acc, val_acc = _accuracy(test_pred, split["y_test"]), _accuracy(val_pred, split["y_val"])
-    details = (f"settings: {settings}\ntraining took {got['train_seconds']:.1f} s; validation accuracy "
+    details = (f"settings: {settings}\ntraining took {got.train_seconds:.1f} s; validation accuracy "
                f"{val_acc:.2%}; test accuracy {test_acc:.2%} (full points at {spec.full_at:.0%}, none "
                f"below {spec.zero_at:.0%})\nThe grader computed both accuracies with its own forward "
                "pass on the weights your training returned.")
     outcome = Outcome(accuracy_fraction(test_acc, spec.zero_at, spec.full_at),
                       f"test accuracy {test_acc:.2%} (validation {val_acc:.2%})", details,
                       {"test_accuracy": test_acc, "val_accuracy": val_acc,
-                       "train_seconds": float(got["train_seconds"]), "settings": settings})
+                       "train_seconds": got.train_seconds, "settings": settings})
     return outcome, got
 
 

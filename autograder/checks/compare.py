@@ -16,7 +16,11 @@ class Comparison:
 
 
 def close(name: str, got: np.ndarray, expected: np.ndarray, tol: float) -> Comparison:
-    """Shape first, then finiteness, then the exercise's relative error against `tol`."""
+    """Shape first, then finiteness of both sides, then the exercise's relative error against `tol`.
+
+    A non-finite value never matches, not even the same NaN on the expected side: an expected
+    value derived from the student's own results (a NaN gradient, say) must not let anything pass.
+    """
     got = np.asarray(got, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape:
@@ -24,6 +28,10 @@ def close(name: str, got: np.ndarray, expected: np.ndarray, tol: float) -> Compa
     if not np.all(np.isfinite(got)):
         bad = np.argwhere(~np.isfinite(got))[0]
         return Comparison(False, f"{name}: contains NaN or inf (first at index {tuple(int(i) for i in bad)})")
+    if not np.all(np.isfinite(expected)):
+        bad = np.argwhere(~np.isfinite(expected))[0]
+        return Comparison(False, f"{name}: the expected value, built from your other results, holds NaN "
+                          f"or inf (first at index {tuple(int(i) for i in bad)}); nothing matches it")
     error, worst = relative_error(got, expected)
     if error > tol:
         at = f" at index {worst}" if worst else ""

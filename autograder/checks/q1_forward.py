@@ -7,7 +7,7 @@ from ..catalogue import Outcome, check
 from ..oracles import torch_oracle
 from ..oracles.reference_values import TOY_FIRST_ROW_PROBS, TOY_LAST_ROW_PROBS
 from ..sandbox import TOY
-from .cases import all_cases, hidden_case, toy_case
+from .cases import all_cases, hidden_case, perturbed_toy_case, toy_case
 from .compare import close, summary
 
 FILES = ("two_layer_net.py",)
@@ -23,17 +23,29 @@ def _logits_hint(probs: np.ndarray) -> str:
 
 @check("Q1a", points=1.5, files=FILES)
 def toy_probabilities(ctx) -> Outcome:
-    """Probabilities of the exercise's toy net match the published values"""
+    """Probabilities of the exercise's toy net match the published values (and a perturbed toy net's)"""
     case = toy_case()
-    probs = ctx.probe("two_layer_net.probabilities", case.inputs(), TOY)["probs"]
+    probs = ctx.probe("two_layer_net.probabilities", case.net(), TOY).probs
     truth = torch_oracle.two_layer_net(case.params, case.X)["probs"]
     comparisons = [close("probabilities vs torch autograd", probs, truth, 1e-7)]
     if probs.shape == truth.shape:
         comparisons.append(close("first row vs the published values", probs[0], TOY_FIRST_ROW_PROBS, 1e-6))
         comparisons.append(close("last row vs the published values", probs[-1], TOY_LAST_ROW_PROBS, 1e-6))
     ok, first, lines = summary(comparisons)
-    return Outcome(1.0 if ok else 0.0, "toy probabilities match" if ok else first,
-                   lines + ("" if ok else _logits_hint(probs)))
+    if not ok:
+        return Outcome.failed(first, lines + _logits_hint(probs))
+    # Paid only for code that computes them: the same shapes with other values must be right too.
+    moved = perturbed_toy_case(ctx.rng("perturbed"))
+    moved_probs = ctx.probe("two_layer_net.probabilities", moved.net(), TOY).probs
+    result = close(f"probabilities of {moved.name}", moved_probs,
+                   torch_oracle.two_layer_net(moved.params, moved.X)["probs"], 1e-7)
+    lines += "\n" + ("ok   " if result.ok else "FAIL ") + result.message
+    if not result.ok:
+        return Outcome.failed("the toy probabilities match, but not those of the same net with slightly "
+                              f"different weights and inputs ({result.message}): are they hard-coded?",
+                              lines + "\nHint: compute the probabilities from self.params and X; the "
+                              "published values only check your result")
+    return Outcome.passed("toy probabilities match", lines)
 
 
 @check("Q1a", points=1.5, files=FILES)
@@ -42,7 +54,7 @@ def hidden_probabilities(ctx) -> Outcome:
     comparisons = []
     last = None
     for case in all_cases(ctx.rng("cases"))[1:]:
-        last = ctx.probe("two_layer_net.probabilities", case.inputs(), TOY)["probs"]
+        last = ctx.probe("two_layer_net.probabilities", case.net(), TOY).probs
         truth = torch_oracle.two_layer_net(case.params, case.X)["probs"]
         comparisons.append(close(f"probabilities of {case.name}", last, truth, 1e-7))
     ok, first, lines = summary(comparisons)
@@ -56,7 +68,7 @@ def stable_softmax(ctx) -> Outcome:
     """Probabilities stay finite for huge scores (numerically stable softmax)"""
     case = hidden_case(ctx.rng("huge"), (6, 5, 7, 4), "a net with scores near 1000")
     case.params["W2"] = case.params["W2"] * 400.0
-    probs = ctx.probe("two_layer_net.probabilities", case.inputs(), TOY)["probs"]
+    probs = ctx.probe("two_layer_net.probabilities", case.net(), TOY).probs
     truth = torch_oracle.two_layer_net(case.params, case.X)["probs"]
     result = close("probabilities with scores near 1000", probs, truth, 1e-7)
     hint = "" if result.ok else ("\nHint: subtract each row's maximum score before np.exp; the "
@@ -70,7 +82,7 @@ def predict_labels(ctx) -> Outcome:
     """predict(X) returns the most probable class of every sample"""
     comparisons = []
     for case in all_cases(ctx.rng("cases")):
-        labels = ctx.probe("two_layer_net.predict", case.inputs(), TOY)["labels"]
+        labels = ctx.probe("two_layer_net.predict", case.net(), TOY).labels
         expected = np.argmax(torch_oracle.two_layer_net(case.params, case.X)["probs"], axis=1)
         comparisons.append(close(f"predicted labels of {case.name}", labels, expected.astype(np.float64), 0.0))
     ok, first, lines = summary(comparisons)

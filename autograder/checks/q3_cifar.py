@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..catalogue import Outcome, check
+from ..sandbox.exchange import TrainedNet
 from .cifar import CifarTraining, WeightsProblem, train_and_score, two_layer_macs
 
 FILES = ("two_layer_net.py", "hyperparams.py")
@@ -20,13 +21,13 @@ MAX_MACS = 3.5e11
 TIME_LIMIT_S = 150.0
 
 
-def _predict(got: dict, settings: dict, images: np.ndarray, x_train: np.ndarray) -> np.ndarray:
+def _predict(got: TrainedNet, settings: dict, images: np.ndarray, x_train: np.ndarray) -> np.ndarray:
     """The grader's forward pass on the trained params: argmax of ReLU(X W1 + b1) W2 + b2, (N,)."""
     from datasets.cifar10 import features, mean_image
 
     H = settings["hidden_size"]
     expected = {"W1": (3072, H), "b1": (H,), "W2": (H, 10), "b2": (10,)}
-    params = {k: got[k] for k in expected}
+    params = got.params
     for name, shape in expected.items():
         if params[name].shape != shape:
             raise WeightsProblem(f"params[{name!r}] has shape {params[name].shape} after training; "
@@ -40,7 +41,8 @@ def _predict(got: dict, settings: dict, images: np.ndarray, x_train: np.ndarray)
 
 
 SPEC = CifarTraining("hyperparams.two_layer_net", "two_layer_training.cifar_training",
-                     validate=lambda settings: _validate(settings), macs=two_layer_macs,
+                     validate=lambda settings: [], at_least_one=("hidden_size", "num_iters", "batch_size"),
+                     non_negative=("reg",), macs=two_layer_macs,
                      budget_formula="num_iters * batch_size * (3072*H + H*10)", max_macs=MAX_MACS,
                      zero_at=ZERO_AT, full_at=FULL_AT, time_limit_s=TIME_LIMIT_S, predict=_predict)
 
@@ -50,27 +52,14 @@ SPEC = CifarTraining("hyperparams.two_layer_net", "two_layer_training.cifar_trai
 def cifar_accuracy(ctx) -> Outcome:
     """Your hyperparams.two_layer_net() reach >= 48% test accuracy on CIFAR-10 (partial from 40%)"""
     outcome, got = train_and_score(ctx, SPEC)
-    if not got:
+    if got is None:
         return outcome
     if outcome.fraction < 1:
         outcome.details += ("\nHint: plot the loss and accuracies (see the report): a slowly falling loss "
                             "means a learning rate too low; no gap between train and validation accuracy "
                             "means too little capacity (more hidden units); a large gap means too little "
                             "regularisation.")
-    outcome.artifacts = {key: got[key].tolist() for key in ("loss_history", "train_acc_history", "val_acc_history")}
-    outcome.artifacts["W1"] = got["W1"].astype(np.float32)
+    outcome.artifacts = {key: getattr(got.histories, key).tolist()
+                         for key in ("loss_history", "train_acc_history", "val_acc_history")}
+    outcome.artifacts["W1"] = got.params["W1"].astype(np.float32)
     return outcome
-
-
-def _validate(settings: dict) -> list[str]:
-    problems = []
-    for key in ("hidden_size", "num_iters", "batch_size"):
-        if settings[key] < 1:
-            problems.append(f"{key} must be at least 1, got {settings[key]}")
-    if not 0 < settings["learning_rate"] < 10:
-        problems.append(f"learning_rate must be in (0, 10), got {settings['learning_rate']}")
-    if not 0 < settings["learning_rate_decay"] <= 1:
-        problems.append(f"learning_rate_decay must be in (0, 1], got {settings['learning_rate_decay']}")
-    if settings["reg"] < 0:
-        problems.append(f"reg must be >= 0, got {settings['reg']}")
-    return problems

@@ -6,6 +6,7 @@ import numpy as np
 from ..catalogue import Outcome, check
 from ..oracles import torch_oracle
 from ..sandbox import TORCH
+from ..sandbox.exchange import PARAM_NAMES, Architecture
 from .cases import hidden_case
 from .compare import close, summary
 
@@ -40,26 +41,24 @@ def architecture(ctx) -> Outcome:
     """MultiLayerPerceptron honours hidden_layers of depth 1-4 and returns logits for images and flat input"""
     rng = ctx.rng("images")
     images = rng.randn(6, 3, 32, 32).astype(np.float32)
-    got = ctx.probe("mlp.architecture", {"images": images, "configs": [list(c) for c in CONFIGS],
-                                         "num_classes": NUM_CLASSES}, TORCH)
+    got = ctx.probe("mlp.architecture", Architecture(images, [list(c) for c in CONFIGS], NUM_CLASSES), TORCH)
     flat = images.reshape(len(images), -1).astype(np.float64)
     passed, lines, first_problem = 0, [], ""
-    for i, hidden in enumerate(CONFIGS):
+    for hidden, model in zip(CONFIGS, got.models):
         widths = [3072, *hidden, NUM_CLASSES]
         expected_shapes = [(b, a) for a, b in zip(widths[:-1], widths[1:])]
-        n = int(got[f"n_linear_{i}"])
-        shapes = [tuple(got[f"w_{i}_{j}"].shape) for j in range(n)]
+        shapes = [tuple(layer.weight.shape) for layer in model.layers]
         problem = ""
         if shapes != expected_shapes:
             problem = (f"hidden_layers={hidden}: Linear weight shapes {shapes}, expected {expected_shapes} "
                        "(weight is (out, in); one Linear per width, then one to num_classes)")
         else:
-            weights = [(got[f"w_{i}_{j}"], got[f"b_{i}_{j}"]) for j in range(n)]
+            weights = [(layer.weight, layer.bias) for layer in model.layers]
             expected = _forward(flat, weights)
-            result = close(f"hidden_layers={hidden}: logits of images", got[f"logits_images_{i}"], expected, 1e-4)
-            flat_result = close(f"hidden_layers={hidden}: logits of flat input", got[f"logits_flat_{i}"], expected, 1e-4)
+            result = close(f"hidden_layers={hidden}: logits of images", model.logits_images, expected, 1e-4)
+            flat_result = close(f"hidden_layers={hidden}: logits of flat input", model.logits_flat, expected, 1e-4)
             if not result.ok:
-                problem = result.message + "; " + _diagnose(got[f"logits_images_{i}"], flat, weights)
+                problem = result.message + "; " + _diagnose(model.logits_images, flat, weights)
             elif not flat_result.ok:
                 problem = flat_result.message + "; flatten with x.reshape(x.shape[0], -1) so (N, D) also works"
         lines.append(("FAIL " + problem) if problem else f"ok   hidden_layers={hidden}")
@@ -74,20 +73,19 @@ def torch_equivalence(ctx) -> Outcome:
     """With the same weights, MultiLayerPerceptron(D, [H], C) and your TwoLayerNet agree with torch"""
     case = hidden_case(ctx.rng("equivalence"), (9, 12, 7, 5), "an equivalence net")
     reg = 0.05
-    got = ctx.probe("mlp.equivalence", case.inputs(reg=reg), TORCH)
+    got = ctx.probe("mlp.equivalence", case.with_reg(reg), TORCH)
     truth = torch_oracle.two_layer_net(case.params, case.X, case.y, reg)
-    mlp_side = [close("MLP softmax(logits)", got["mlp_probs"], truth["probs"], 1e-9),
-                close("MLP loss", np.array(got["mlp_loss"]), np.array(truth["loss"]), 1e-9)]
-    mlp_side += [close(f"MLP autograd grad {k}", got[f"mlp_grad_{k}"], truth["grads"][k], 1e-8)
-                 for k in ("W1", "b1", "W2", "b2")]
+    mlp_side = [close("MLP softmax(logits)", got.mlp.probs, truth["probs"], 1e-9),
+                close("MLP loss", np.array(got.mlp.loss), np.array(truth["loss"]), 1e-9)]
+    mlp_side += [close(f"MLP autograd grad {k}", got.mlp.grads[k], truth["grads"][k], 1e-8) for k in PARAM_NAMES]
     mlp_ok, mlp_first, mlp_lines = summary(mlp_side)
-    if "np_error" in got:
-        numpy_lines, numpy_note = "", f"your numpy TwoLayerNet could not run: {got['np_error']}"
+    if got.numpy_error is not None:
+        numpy_lines, numpy_note = "", f"your numpy TwoLayerNet could not run: {got.numpy_error}"
     else:
-        numpy_side = [close("numpy probabilities", got["np_probs"], truth["probs"], 1e-9),
-                      close("numpy loss", np.array(got["np_loss"]), np.array(truth["loss"]), 1e-9)]
-        numpy_side += [close(f"numpy grads[{k!r}]", got[f"np_grad_{k}"], truth["grads"][k], 1e-8)
-                       for k in ("W1", "b1", "W2", "b2") if f"np_grad_{k}" in got]
+        numpy_side = [close("numpy probabilities", got.numpy.probs, truth["probs"], 1e-9),
+                      close("numpy loss", np.array(got.numpy.loss), np.array(truth["loss"]), 1e-9)]
+        numpy_side += [close(f"numpy grads[{k!r}]", got.numpy.grads[k], truth["grads"][k], 1e-8)
+                       for k in PARAM_NAMES if got.numpy.grads is not None]
         numpy_ok, numpy_first, numpy_lines = summary(numpy_side)
         numpy_note = ("your numpy TwoLayerNet agrees with torch too" if numpy_ok else
                       f"your numpy TwoLayerNet disagrees with torch ({numpy_first}): see Q1 and Q2d")

@@ -8,6 +8,8 @@ import numpy as np
 from ..catalogue import Outcome, check
 from ..oracles import torch_oracle
 from ..sandbox import TORCH
+from ..sandbox.exchange import Evaluation, Layer, TrainedMlp, TwoSteps
+from ..torchnet import layers_of, linear_layers, linear_relu_forward, torch_module
 from .cifar import CifarTraining, WeightsProblem, mlp_macs, train_and_score
 from .compare import close, summary
 
@@ -20,12 +22,10 @@ MAX_MACS = 3.0e11
 TIME_LIMIT_S = 150.0
 
 
-def _grader_steps(start: dict, images, labels, optimizer: dict, lr: float, decay: float):
+def _grader_steps(start: list[Layer], images, labels, optimizer: dict, lr: float, decay: float):
     """Two steps of the student's optimizer class on the grader's own Linear/ReLU stack."""
-    import torch
-
-    torch.manual_seed(0)
-    layers = torch_oracle.linear_layers(start)
+    torch = torch_module()
+    layers = linear_layers(start)
     cls = getattr(torch.optim, optimizer["name"], None)
     if cls is None or not isinstance(cls, type) or not issubclass(cls, torch.optim.Optimizer):
         return None, f"make_optimizer() returned {optimizer['name']}, not an optimizer of torch.optim"
@@ -37,11 +37,11 @@ def _grader_steps(start: dict, images, labels, optimizer: dict, lr: float, decay
     y = torch.tensor(labels.astype(np.int64))
     for _ in range(2):
         opt.zero_grad()
-        torch.nn.functional.cross_entropy(torch_oracle.linear_relu_forward(layers, x), y).backward()
+        torch.nn.functional.cross_entropy(linear_relu_forward(layers, x), y).backward()
         opt.step()
         for group in opt.param_groups:
             group["lr"] *= decay
-    return [(m.weight.detach().double().numpy(), m.bias.detach().double().numpy()) for m in layers], ""
+    return layers_of(layers), ""
 
 
 @check("Q4b", points=1.0, files=FILES, time_limit_s=60.0)
@@ -55,36 +55,34 @@ def two_training_steps(ctx) -> Outcome:
     images = rng.randn(8, 3, 32, 32).astype(np.float32)
     labels = rng.randint(10, size=8)
     widths = [3072, *HIDDEN, 10]
-    start = {}
-    for j, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
-        start[f"w_{j}"] = (rng.randn(b, a) * 0.02).astype(np.float32)
-        start[f"b_{j}"] = (rng.randn(b) * 0.1).astype(np.float32)
+    start = [Layer((rng.randn(b, a) * 0.02).astype(np.float32), (rng.randn(b) * 0.1).astype(np.float32))
+             for a, b in zip(widths[:-1], widths[1:])]
     lr, decay, wd = 0.01, 0.5, 0.01
-    got = ctx.probe("mlp_training.two_steps", {**start, "images": images, "labels": labels,
-                                               "hidden": HIDDEN, "num_classes": 10, "learning_rate": lr,
-                                               "learning_rate_decay": decay, "weight_decay": wd}, TORCH)
-    optimizer = got["optimizer"]
-    if abs(float(optimizer["settings"].get("weight_decay", 0.0)) - wd) > 1e-12:
+    got = ctx.probe("mlp_training.two_steps", TwoSteps(start, images, labels, learning_rate=lr,
+                                                       learning_rate_decay=decay, weight_decay=wd), TORCH)
+    optimizer = got.optimizer
+    if not abs(float(optimizer["settings"].get("weight_decay", 0.0)) - wd) <= 1e-12:  # NaN fails too
         return Outcome.failed("make_optimizer() ignores weight_decay: pass it to the optimizer",
                               f"optimizer: {optimizer}")
     expected, problem = _grader_steps(start, images, labels, optimizer, lr, decay)
     if expected is None:
         return Outcome.failed(problem, f"optimizer: {optimizer}")
     comparisons = []
-    for j, (W, b) in enumerate(expected):
-        comparisons.append(close(f"Linear {j} weight after 2 steps", got[f"w_{j}"], W, 1e-4))
-        comparisons.append(close(f"Linear {j} bias after 2 steps", got[f"b_{j}"], b, 1e-4))
-    history_ok = all(got[f"hist_{k}"].size == 2 for k in ("loss", "train_acc", "val_acc"))
+    for j, (want, have) in enumerate(zip(expected, got.layers)):  # the grader's own model: same layers
+        comparisons.append(close(f"Linear {j} weight after 2 steps", have.weight, want.weight, 1e-4))
+        comparisons.append(close(f"Linear {j} bias after 2 steps", have.bias, want.bias, 1e-4))
+    history_ok = all(getattr(got.history, k).size == 2 for k in ("loss", "train_acc", "val_acc"))
     ok, first, lines = summary(comparisons)
     details = f"optimizer: {optimizer['name']} {optimizer['settings']}\n{lines}"
     if not ok:
-        unchanged = all(np.allclose(got[f"w_{j}"], start[f"w_{j}"]) for j in range(len(expected)))
+        unchanged = all(have.weight.shape == s.weight.shape and np.allclose(have.weight, s.weight)
+                        for have, s in zip(got.layers, start))
         hint = ("the weights did not change: call optimizer.step() after loss.backward()" if unchanged else
                 "per batch: optimizer.zero_grad(), logits = model(images), loss = criterion(logits, labels), "
                 "loss.backward(), optimizer.step(); after each epoch multiply every param group's lr by the decay")
         return Outcome.failed(f"{first}; {hint}", details + "\nHint: " + hint)
-    if int(got["steps_in_eval_mode"]) > 0:
-        return Outcome(0.5, f"{got['steps_in_eval_mode']} training step(s) ran in eval mode: call "
+    if got.steps_in_eval_mode > 0:
+        return Outcome(0.5, f"{got.steps_in_eval_mode} training step(s) ran in eval mode: call "
                        "model.train() at the start of every epoch (evaluate() leaves the model in eval "
                        "mode, which switches dropout off)", details)
     if not history_ok:
@@ -103,46 +101,46 @@ def evaluation(ctx) -> Outcome:
     predicted[:20:2] = (labels[:20:2] + 1) % 10   # half of the first 20 wrong; the short last batch right
     images = np.zeros((n, 3, 32, 32), np.float32)
     images[:, 0, 0, 0] = predicted                 # the grader's model predicts the first pixel's class
-    got = ctx.probe("mlp_training.evaluation", {"images": images, "labels": labels, "batch_size": batch}, TORCH)
+    got = ctx.probe("mlp_training.evaluation", Evaluation(images, labels, batch), TORCH)
     expected = float(np.mean(predicted == labels))
     problems = []
-    if int(got["training_calls"]) > 0:
+    if got.training_calls > 0:
         problems.append("the model was in training mode during evaluate(): call model.eval() first "
                         "(dropout would otherwise change the predictions)")
-    if int(got["seen"]) != n:
-        problems.append(f"evaluate() ran the model on {got['seen']} samples; the loader holds {n}")
-    if abs(float(got["accuracy"]) - expected) > 1e-9:
-        problems.append(f"evaluate() returned {got['accuracy']:.4f}; expected {expected:.4f} (correct "
+    if got.seen != n:
+        problems.append(f"evaluate() ran the model on {got.seen} samples; the loader holds {n}")
+    if not abs(got.accuracy - expected) <= 1e-9:  # written so that a NaN accuracy fails
+        problems.append(f"evaluate() returned {got.accuracy:.4f}; expected {expected:.4f} (correct "
                         "predictions over all samples, not over the last batch or averaged per batch)")
     if problems:
         return Outcome.failed(problems[0], "\n".join(problems))
     return Outcome.passed("eval mode, every sample counted")
 
 
-def _predict(got: dict, settings: dict, images: np.ndarray, x_train: np.ndarray) -> np.ndarray:
+def _predict(got: TrainedMlp, settings: dict, images: np.ndarray, x_train: np.ndarray) -> np.ndarray:
     """The trained Linear layers loaded into the grader's own Linear/ReLU stack: argmax of its
     logits on the normalised images, (N,)."""
     import torch
 
     widths = [3072, *settings["hidden_layers"], 10]
     expected = [(b, a) for a, b in zip(widths[:-1], widths[1:])]
-    shapes = [tuple(got[f"w_{j}"].shape) for j in range(int(got["n_linear"]))]
+    shapes = [tuple(layer.weight.shape) for layer in got.layers]
     if shapes != expected:
         raise WeightsProblem(f"your trained model's Linear layers have weight shapes {shapes}; the "
                              f"grader rebuilds hidden_layers={settings['hidden_layers']} as Linear/ReLU "
                              f"layers of shapes {expected} (see Q4a)")
-    weights = {key: got[key] for j in range(len(expected)) for key in (f"w_{j}", f"b_{j}")}
-    layers = torch_oracle.linear_layers(weights)
+    layers = linear_layers(got.layers)
     predictions = []
     with torch.no_grad():
         for start in range(0, len(images), 1000):
             x = torch_oracle.cifar_images(images[start:start + 1000])      # (B, 3, 32, 32)
-            predictions.append(torch_oracle.linear_relu_forward(layers, x).argmax(dim=1).numpy())
+            predictions.append(linear_relu_forward(layers, x).argmax(dim=1).numpy())
     return np.concatenate(predictions)
 
 
 SPEC = CifarTraining("hyperparams.mlp", "mlp_training.cifar_training",
-                     validate=lambda settings: _validate(settings), macs=mlp_macs,
+                     validate=lambda settings: _validate(settings), at_least_one=("epochs", "batch_size"),
+                     non_negative=("weight_decay",), macs=mlp_macs,
                      budget_formula="epochs * 49,000 * sum of in*out of the Linear layers",
                      max_macs=MAX_MACS, zero_at=ZERO_AT, full_at=FULL_AT, time_limit_s=TIME_LIMIT_S,
                      predict=_predict)
@@ -153,22 +151,16 @@ SPEC = CifarTraining("hyperparams.mlp", "mlp_training.cifar_training",
 def cifar_accuracy(ctx) -> Outcome:
     """Your hyperparams.mlp() reach >= 50% test accuracy on CIFAR-10 (partial from 42%)"""
     outcome, got = train_and_score(ctx, SPEC, threads=ctx.config.threads_per_probe)
-    if got:
-        outcome.artifacts = {k: got[f"hist_{k}"].tolist() for k in ("loss", "train_acc", "val_acc")}
+    if got is not None:
+        outcome.artifacts = {k: getattr(got.history, k).tolist() for k in ("loss", "train_acc", "val_acc")}
     return outcome
 
 
 def _validate(settings: dict) -> list[str]:
+    """What only the MLP's settings can get wrong (settings_problems checks the rest)."""
     problems = []
     if not settings["hidden_layers"] or min(settings["hidden_layers"]) < 1:
         problems.append("hidden_layers must list at least one positive width")
-    for key in ("epochs", "batch_size"):
-        if settings[key] < 1:
-            problems.append(f"{key} must be at least 1, got {settings[key]}")
-    if not 0 < settings["learning_rate"] < 10:
-        problems.append(f"learning_rate must be in (0, 10), got {settings['learning_rate']}")
-    if not 0 < settings["learning_rate_decay"] <= 1:
-        problems.append(f"learning_rate_decay must be in (0, 1], got {settings['learning_rate_decay']}")
-    if settings["weight_decay"] < 0 or not 0 <= settings.get("dropout", 0.0) < 1:
-        problems.append("weight_decay must be >= 0 and dropout in [0, 1)")
+    if not 0 <= settings.get("dropout", 0.0) < 1:
+        problems.append(f"dropout must be in [0, 1), got {settings['dropout']}")
     return problems

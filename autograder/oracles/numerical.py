@@ -39,10 +39,15 @@ def numerical_gradient(f, x: np.ndarray, h: float = STEP) -> np.ndarray:
 
 
 def relative_error(actual: np.ndarray, expected: np.ndarray) -> tuple[float, tuple[int, ...]]:
-    """max |a-e| / max(1e-8, |a|+|e|) over entries (the exercise's rel_error), and where it peaks."""
+    """max |a-e| / max(1e-8, |a|+|e|) over entries (the exercise's rel_error), and where it peaks.
+
+    A NaN or inf on either side is an error of inf there: NaN never compares as a match.
+    """
     actual = np.asarray(actual, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
-    errors = np.abs(actual - expected) / np.maximum(1e-8, np.abs(actual) + np.abs(expected))
+    with np.errstate(invalid="ignore", over="ignore"):
+        errors = np.abs(actual - expected) / np.maximum(1e-8, np.abs(actual) + np.abs(expected))
+    errors = np.where(np.isfinite(actual) & np.isfinite(expected), errors, np.inf)
     if errors.size == 0:
         return 0.0, ()
     worst = np.unravel_index(int(np.argmax(errors)), errors.shape)
@@ -50,8 +55,11 @@ def relative_error(actual: np.ndarray, expected: np.ndarray) -> tuple[float, tup
 
 
 def norm_relative_error(actual: np.ndarray, expected: np.ndarray) -> float:
-    """||a - e|| / max(||a|| + ||e||, 1e-12): one number per tensor, insensitive to tiny entries."""
+    """||a - e|| / max(||a|| + ||e||, 1e-12): one number per tensor, insensitive to tiny entries;
+    inf when either side holds NaN or inf."""
     actual = np.asarray(actual, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
+    if not (np.all(np.isfinite(actual)) and np.all(np.isfinite(expected))):
+        return float("inf")
     scale = max(float(np.linalg.norm(actual) + np.linalg.norm(expected)), 1e-12)
     return float(np.linalg.norm(actual - expected) / scale)

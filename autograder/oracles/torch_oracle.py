@@ -3,13 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-PARAM_NAMES = ("W1", "b1", "W2", "b2")
-
-
-def _torch():
-    import torch  # imported on first use: the parent pays for it only when a check needs it
-    torch.set_num_threads(1)
-    return torch
+from ..sandbox.exchange import PARAM_NAMES
+from ..torchnet import torch_module as _torch
 
 
 def two_layer_net(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray | None = None,
@@ -35,7 +30,6 @@ def two_layer_net(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray | 
     loss.backward()
     out["loss"] = float(loss.item())
     out["grads"] = {k: tensors[k].grad.numpy().copy() for k in PARAM_NAMES}
-    out["hidden_pre_activation"] = (x @ tensors["W1"] + tensors["b1"]).detach().numpy()
     return out
 
 
@@ -48,32 +42,6 @@ def chain_rule(W: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray | float]:
     f = (g ** 2).sum()
     f.backward()
     return {"g": g.detach().numpy(), "f": float(f.item()), "grad": xt.grad.numpy().copy()}
-
-
-def linear_layers(weights: dict[str, np.ndarray]):
-    """nn.Linear layers (float32) holding w_0, b_0, w_1, b_1, ...: weights (out, in), biases (out,).
-
-    The grader's own Linear/ReLU stacks (in the Q4b check and in its probe) are built from these.
-    """
-    torch = _torch()
-    layers = torch.nn.ModuleList()
-    for j in range(len([k for k in weights if k.startswith("w_")])):
-        weight = torch.tensor(weights[f"w_{j}"], dtype=torch.float32)
-        layer = torch.nn.Linear(weight.shape[1], weight.shape[0])
-        with torch.no_grad():
-            layer.weight.copy_(weight)
-            layer.bias.copy_(torch.tensor(weights[f"b_{j}"], dtype=torch.float32))
-        layers.append(layer)
-    return layers
-
-
-def linear_relu_forward(layers, x):
-    """x (B, ...) flattened to (B, D), then Linear -> ReLU for all but the last layer: logits (B, C)."""
-    torch = _torch()
-    x = x.reshape(x.shape[0], -1)
-    for layer in layers[:-1]:
-        x = torch.relu(layer(x))
-    return layers[-1](x)
 
 
 def cifar_images(images: np.ndarray):

@@ -70,8 +70,11 @@ def write_fallback(path: Path, max_score: float) -> Path:
 
 
 def _output(result: CheckResult) -> str:
+    """The feedback, its hint (or note, when passed) and the details, for passed checks too."""
     text = result.feedback
-    if result.details and result.status != "passed":
+    if result.hint:
+        text += ("\nNote: " if result.status == "passed" else "\nHint: ") + result.hint
+    if result.details:
         text += "\n\n" + result.details
     return text
 

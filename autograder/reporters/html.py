@@ -134,7 +134,10 @@ def _check_row(result: CheckResult) -> str:
     badge = (f"<span class=\"badge {BADGE.get(result.status, 'bad')}\">"
              f"{_e(result.status.replace('_', ' '))}</span>")
     feedback = _e(result.feedback)
-    if result.details and result.status != "passed":
+    if result.hint:
+        label = "note" if result.status == "passed" else "hint"
+        feedback += f"<br><small><b>{label}:</b> {_e(result.hint)}</small>"
+    if result.details:
         details = result.details
         if len(details) > MAX_DETAIL_CHARS:
             details = (details[:MAX_DETAIL_CHARS]

@@ -10,20 +10,27 @@ MARKS = {"passed": "PASS", "partial": "PART", "failed": "FAIL", "skipped": "SKIP
          "grader_error": "ERR!"}
 
 
-def render(report: GradeReport, width: int | None = None, verbose: bool = False) -> str:
-    """Question, check, points, one line of feedback per check; the total at the end."""
+def render(report: GradeReport, width: int | None = None, verbose: bool = False,
+           details_at: str | None = None) -> str:
+    """Question, check, points, one line of feedback per check and its hint (or, when it passed,
+    its note); the total, and where the details are (`details_at`: the HTML page, if written)."""
     width = width or min(shutil.get_terminal_size((110, 20)).columns, 140)
     lines = [f"Grading {report.submission}", ""]
     header = f"{'':4} {'question':8} {'points':>11}  check / feedback"
     lines += [header, "-" * min(width, 110)]
+    indent = " " * 27
+    wrap = max(40, width - len(indent))
     for question, results in report.by_question().items():
         for result in results:
             points = f"{_num(result.points)}/{_num(result.max_points)}"
             lines.append(f"{MARKS[result.status]:4} {question:8} {points:>11}  {result.title}")
-            indent = " " * 27
-            for line in textwrap.wrap(result.feedback, width=max(40, width - len(indent))) or [""]:
+            for line in textwrap.wrap(result.feedback, width=wrap) or [""]:
                 lines.append(indent + line)
-            if verbose and result.details and result.status != "passed":
+            if result.hint:
+                label = "note: " if result.status == "passed" else "hint: "
+                lines += [indent + line for line in textwrap.wrap(label + result.hint, width=wrap,
+                                                                   subsequent_indent="      ")]
+            if verbose and result.details:
                 for detail in result.details.splitlines()[:40]:
                     lines.append(indent + "  " + detail)
     lines.append("-" * min(width, 110))
@@ -33,6 +40,12 @@ def render(report: GradeReport, width: int | None = None, verbose: bool = False)
     by_hand = (f"; {_num(sum(manual.values()))} more graded by hand ({', '.join(manual)})" if manual else "")
     lines.append(f"Total: {_num(report.score)}/{_num(report.max_score)}{by_hand}   "
                  f"({report.execution_time_s:.1f} s)")
+    if verbose:
+        lines.append("Details of every check (expected, got, your traceback): above, under each check")
+    else:
+        where = f"{details_at}, or " if details_at else ""
+        lines.append(f"Details of every check (expected, got, your traceback): {where}`make grade V=1` "
+                     "(-v) to print them here")
     isolation = report.metadata.get("isolation") or {}
     if isolation.get("level") == "none":
         lines.append("note: " + "; ".join(isolation.get("notes") or ["student code ran without isolation"]))

@@ -38,7 +38,7 @@ def main(workdir: Path) -> int:
     # grader's root so the probes import; this script's own folder is dropped.
     sys.path[0:1] = [str(submission), str(GRADER_ROOT)]
     os.chdir(workdir)
-    from autograder.sandbox import probes, transport  # noqa: F401  (before any privilege is dropped)
+    from autograder.sandbox import exchange, probes, transport  # noqa: F401  (before any privilege is dropped)
 
     probe = probes.resolve(request["probe"])  # the grader's module, imported with the grader's rights
     pid = os.fork()
@@ -73,15 +73,18 @@ def _probe_process(workdir: Path, request: dict, probe) -> int:
         resource.setrlimit(resource.RLIMIT_NPROC, (request["max_processes"],) * 2)
     _prctl(PR_SET_NO_NEW_PRIVS, 1)  # no setuid program can give rights back
     _prctl(PR_SET_DUMPABLE, 0)      # other children of this user cannot read our /proc entries
-    from autograder.sandbox import transport
+    from autograder.sandbox import exchange, transport
     from autograder.sandbox.probes import StudentFailure, Submission, describe_exception
 
     submission = workdir / "submission"
+    input_type, output_type = exchange.PROBES[request["probe"]]
     started = time.perf_counter()
     try:
-        inputs = transport.read(workdir, "in_")
+        inputs = exchange.decode(input_type, transport.read(workdir, "in_"))
         outputs = probe(inputs, Submission(submission))
-        transport.write(workdir, outputs, "out_")
+        if type(outputs) is not output_type:  # a grader bug: the probe broke its own contract
+            raise TypeError(f"probe {request['probe']} returned {type(outputs).__name__}")
+        transport.write(workdir, exchange.encode(outputs), "out_")
         status = {"status": "ok"}
     except StudentFailure as failure:
         status = failure.as_status()
@@ -110,11 +113,7 @@ def _wait(pid: int, wall_s: float) -> tuple[int, bool]:
             return (-os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)), False
         left = deadline - time.monotonic()
         if left <= 0:
-            for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
-                try:
-                    kill()
-                except OSError:
-                    pass
+            kill_group(pid)
             os.waitpid(pid, 0)
             return -signal.SIGKILL, True
         if pidfd is not None:
@@ -126,10 +125,7 @@ def _wait(pid: int, wall_s: float) -> tuple[int, bool]:
 def _sweep(probe_pid: int) -> int:
     """Kill every process left under this subreaper (they were re-parented here); returns how many."""
     killed = 0
-    try:
-        os.killpg(probe_pid, signal.SIGKILL)
-    except OSError:
-        pass
+    kill_group(probe_pid)
     for _ in range(10_000):  # each round kills the current children; theirs are re-parented here
         children = children_of_self()
         if not children:
@@ -146,6 +142,15 @@ def _sweep(probe_pid: int) -> int:
             except ChildProcessError:
                 pass
     return killed
+
+
+def kill_group(pid: int) -> None:
+    """SIGKILL the process group that `pid` leads, and `pid` itself (it may have left the group)."""
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def prctl_subreaper() -> None:

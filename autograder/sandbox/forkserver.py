@@ -47,7 +47,7 @@ def serve(kind: str) -> int:
             data = os.read(0, 65536)
             if not data:  # the grader is gone: take every child with us
                 for pid in running:
-                    _kill(pid)
+                    child.kill_group(pid)
                 return 0
             pending += data
             *lines, pending = pending.split(b"\n")
@@ -60,7 +60,7 @@ def serve(kind: str) -> int:
                 _send({"id": request["id"], "pid": pid})
         for pid in child.children_of_self():
             if pid not in running:  # an orphan of a killed supervisor: student code, unsupervised
-                _kill(pid)
+                child.kill_group(pid)
         while True:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
@@ -99,14 +99,6 @@ def _run_child(workdir: Path, child) -> None:
 
 def _send(message: dict) -> None:
     os.write(1, (json.dumps(message) + "\n").encode())
-
-
-def _kill(pid: int) -> None:
-    for kill in (os.killpg, os.kill):
-        try:
-            kill(pid, 9)
-        except OSError:
-            pass
 
 
 if __name__ == "__main__":

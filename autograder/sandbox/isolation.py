@@ -209,7 +209,7 @@ def _site_dirs() -> list[str]:
         real = os.path.realpath(entry) if entry else ""
         # The checkout itself (sys.path[0] when run from it) stays out: only its packages are mounted.
         if real and os.path.isdir(real) and not real.startswith(prefixes) and real != str(REPO_ROOT):
-            found.append(real)
+            found.append(os.path.abspath(entry))  # as Python spells it; a link is recreated inside
     return found
 
 
@@ -222,8 +222,10 @@ def _python_folders() -> list[str]:
 def imports_from_grader_tree() -> bool:
     """Whether Python imports packages from inside the grader's tree (a .venv in the checkout):
     then the tree must stay readable for the lazy imports of a child that dropped its privileges."""
-    inside = [entry for entry in sys.path if entry and os.path.realpath(entry).startswith(str(REPO_ROOT) + "/")]
-    return bool(inside) or os.path.realpath(sys.prefix).startswith(str(REPO_ROOT) + "/")
+    root = str(REPO_ROOT) + "/"
+    paths = [entry for entry in (*sys.path, sys.prefix) if entry]
+    # Both spellings: a path may reach the tree through a link (a .venv linked into a checkout).
+    return any(os.path.abspath(p).startswith(root) or os.path.realpath(p).startswith(root) for p in paths)
 
 
 def readable_by_others(path: Path) -> bool:

@@ -15,6 +15,7 @@ import sys
 import threading
 from pathlib import Path
 
+from .child import kill_group
 from .isolation import Isolation
 
 FORKSERVER = Path(__file__).relative_to(Path(__file__).resolve().parents[2]).with_name("forkserver.py")
@@ -75,10 +76,10 @@ class ForkServer:
             pid = self._pids.pop(request_id)
             timed_out = not self._cond.wait_for(lambda: pid in self._exits or self._dead, wall_s)
             if timed_out:
-                _kill_group(pid)
+                kill_group(pid)
                 self._cond.wait_for(lambda: pid in self._exits or self._dead, 10.0)
             status = self._exits.pop(pid, -signal.SIGKILL)
-        _kill_group(pid)  # anything the child left running in its session
+        kill_group(pid)  # anything the child left running in its session
         return status, timed_out
 
     def close(self) -> None:
@@ -86,7 +87,7 @@ class ForkServer:
             self._process.stdin.close()
             self._process.wait(timeout=5)
         except (OSError, subprocess.TimeoutExpired):
-            _kill_group(self._process.pid)
+            kill_group(self._process.pid)
 
 
 class Launcher:
@@ -113,10 +114,3 @@ class Launcher:
     def __exit__(self, *exc) -> None:
         for server in self._servers.values():
             server.close()
-
-
-def _kill_group(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass

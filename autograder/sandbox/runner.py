@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import transport
+from .. import pin_threads
+from . import exchange, transport
+from .child import kill_group
 from .isolation import Isolation
 from .limits import Limits
 
@@ -36,8 +38,6 @@ NO_ISOLATION = Isolation("none")
 MAX_PROCESSES = 256            # RLIMIT_NPROC of a child that runs as the dedicated sandbox user
 MAX_SOURCE_BYTES = 2 * 2**20   # a submitted .py larger than this is refused
 OUTPUT_TAIL = 2000             # characters of the student's stdout/stderr kept for the report
-THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-               "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
 
 @dataclass
@@ -60,24 +60,27 @@ class ProbeFailure(Exception):
 
 @dataclass
 class ProbeRun:
-    outputs: dict[str, Any]
+    outputs: Any        # the probe's output message (sandbox/exchange.py)
     duration_s: float
-    output: str   # tail of what the student's code printed
 
 
-def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: dict[str, Any],
+def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: Any,
               limits: Limits, threads: int = 1, launcher: "Launcher | None" = None,
               isolation: Isolation = NO_ISOLATION, work_root: Path | None = None) -> ProbeRun:
     """Run `probe` in a child on copies of `files` from `submission`; raise ProbeFailure if it fails.
 
-    With a launcher the child is forked from a warm fork server (same limits, same isolation);
-    without one, or when the server fails, a fresh interpreter is spawned. `work_root` is the
-    grade's folder of working folders (the system's temporary folder when None).
+    `inputs` is the probe's input message; the run's outputs are its output message (both named
+    by exchange.PROBES). With a launcher the child is forked from a warm fork server (same limits,
+    same isolation); without one, or when the server fails, a fresh interpreter is spawned.
+    `work_root` is the grade's folder of working folders (the system's temporary folder when None).
     """
+    input_type, output_type = exchange.PROBES[probe]
+    if type(inputs) is not input_type:
+        raise TypeError(f"probe {probe} takes {input_type.__name__}, not {type(inputs).__name__}")
     workdir = Path(tempfile.mkdtemp(prefix="probe-", dir=work_root))
     try:
         copy_submission(submission, files, workdir / "submission")
-        transport.write(workdir, inputs, "in_")
+        transport.write(workdir, exchange.encode(inputs), "in_")
         dedicated_user = isolation.uid is not None
         (workdir / "request.json").write_text(json.dumps({
             "probe": probe, "limits": limits.as_dict(), "wall_s": limits.wall_s,
@@ -108,11 +111,11 @@ def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: dict
             raise ProbeFailure(kind, message, status.get("where") or {},
                                str(status.get("traceback", "")), output)
         try:
-            outputs = transport.read(workdir, "out_")
-        except transport.TransportError as exc:
+            outputs = exchange.decode(output_type, transport.read(workdir, "out_"))
+        except (transport.TransportError, exchange.ExchangeError) as exc:
             raise ProbeFailure("crash", f"the results of your code could not be read back: {exc}",
                                output=output) from None
-        return ProbeRun(outputs, elapsed, output)
+        return ProbeRun(outputs, elapsed)
     finally:
         remove_tree(workdir)
 
@@ -177,8 +180,7 @@ def child_env(workdir: Path, threads: int) -> dict[str, str]:
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
         if name in os.environ:
             env[name] = os.environ[name]
-    env.update({name: str(threads) for name in THREAD_VARS})
-    return env
+    return pin_threads(env, threads)
 
 
 def _spawn_child(workdir: Path, limits: Limits, threads: int, isolation: Isolation,
@@ -196,20 +198,12 @@ def _spawn_child(workdir: Path, limits: Limits, threads: int, isolation: Isolati
             killed = False
         except subprocess.TimeoutExpired:
             returncode, killed = -signal.SIGKILL, True
-        _kill_group(process)
+        kill_group(process.pid)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
     return returncode, killed
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    """Kill the child and anything it started in its session, then reap it."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 def _read_status(workdir: Path) -> dict | None:

@@ -71,12 +71,15 @@ def test_page_shows_total_titles_and_statuses(tmp_path):
         assert f"<td>{question}</td><td class=\"num\">{points:g} / {max_points:g}</td>" in text
 
 
-def test_details_only_for_checks_that_did_not_pass(tmp_path):
-    """Are details shown in a <details><pre> block for every status except passed?"""
-    text = html.write(_report(), tmp_path).read_text(encoding="utf-8")
+def test_details_and_hints_for_every_check(tmp_path):
+    """Are details shown in a <details><pre> block for every status, passed included, with the
+    hint of a failed check and the note of a passed one?"""
+    results = [_result(status, n, hint=f"advice for {status}") for n, status in enumerate(STATUSES)]
+    text = html.write(_report(results), tmp_path).read_text(encoding="utf-8")
     for status in STATUSES:
-        shown = f"<pre>details for {status}\nline two</pre>" in text
-        assert shown == (status != "passed"), f"details for {status}: shown={shown}"
+        assert f"<pre>details for {status}\nline two</pre>" in text, f"no details for {status}"
+        label = "note" if status == "passed" else "hint"
+        assert f"<b>{label}:</b> advice for {status}" in text, f"no {label} for {status}"
 
 
 def test_hostile_text_is_escaped_everywhere(tmp_path):

@@ -1,8 +1,9 @@
 """Probes: the functions that run inside the child, call the student's code and return plain data.
 
-A probe is `fn(inputs: dict, submission: Submission) -> dict` living in one of the modules named
-in `MODULES`; it is addressed as "<module>.<function>" (e.g. "two_layer_net.probabilities").
-Probes never judge: they hand back arrays and numbers; the checks in the parent compare them.
+A probe is `fn(inputs, submission: Submission) -> outputs` living in one of the modules named in
+`MODULES`; it is addressed as "<module>.<function>" (e.g. "two_layer_net.probabilities"), and its
+input and output are the typed messages that sandbox/exchange.py's PROBES names for it. Probes
+never judge: they hand back arrays and numbers; the checks in the parent compare them.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+SUBMISSION_MARK = "<submission>"  # stands for the submission folder in tracebacks sent to the parent
 MODULES = ("chain_rule", "two_layer_net", "two_layer_training", "hyperparams", "mlp", "mlp_training")
 
 
@@ -76,7 +78,11 @@ def describe_exception(exc: BaseException, folder: Path) -> dict:
         last = student_frames[-1]
         where = {"file": Path(last.filename).name, "line": last.lineno, "function": last.name,
                  "code": (last.line or "").strip()}
-    lines = traceback.format_list(student_frames[-5:])
+    # The child's copies live in a temporary folder the student never saw: name them by the
+    # marker, which the parent replaces with the submission folder (student/two_layer_net.py).
+    shown = [traceback.FrameSummary(f"{SUBMISSION_MARK}/{Path(f.filename).name}", f.lineno, f.name,
+                                    line=f.line) for f in student_frames[-5:]]
+    lines = traceback.format_list(shown)
     return {"message": message[:1000], "where": where, "traceback": "".join(lines)[-3000:]}
 
 

@@ -4,6 +4,7 @@ The parent validates ranges and the compute budget before any training starts.
 """
 from __future__ import annotations
 
+from ..exchange import Nothing, Settings
 from . import StudentFailure, Submission
 
 TWO_LAYER_KEYS = {"hidden_size": int, "learning_rate": float, "learning_rate_decay": float,
@@ -14,16 +15,16 @@ MLP_KEYS = {"hidden_layers": list, "epochs": int, "batch_size": int, "learning_r
 MLP_OPTIONAL = {"dropout": float}
 
 
-def two_layer_net(inputs: dict, submission: Submission) -> dict:
+def two_layer_net(inputs: Nothing, submission: Submission) -> Settings:
     """hyperparams.two_layer_net() as {key: number}."""
     settings = submission.module("hyperparams").two_layer_net()
-    return _plain(settings, TWO_LAYER_KEYS, TWO_LAYER_OPTIONAL, "two_layer_net()")
+    return Settings(_plain(settings, TWO_LAYER_KEYS, TWO_LAYER_OPTIONAL, "two_layer_net()"))
 
 
-def mlp(inputs: dict, submission: Submission) -> dict:
+def mlp(inputs: Nothing, submission: Submission) -> Settings:
     """hyperparams.mlp() as {key: number or list of ints}."""
     settings = submission.module("hyperparams").mlp()
-    return _plain(settings, MLP_KEYS, MLP_OPTIONAL, "mlp()")
+    return Settings(_plain(settings, MLP_KEYS, MLP_OPTIONAL, "mlp()"))
 
 
 def _plain(settings, required: dict, optional: dict, where: str) -> dict:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 from ...oracles.numerical import STEP, perturbations
+from ..exchange import (PARAM_NAMES, GradientCheck, Labels, LineCounts, LossGrads, Net, NetLoss,
+                        Probabilities, Vectorisation)
 from . import StudentFailure, Submission, as_array, as_float
-
-PARAM_NAMES = ("W1", "b1", "W2", "b2")
 AUTODIFF_MODULES = ("torch", "jax", "autograd", "tensorflow", "mxnet", "paddle", "mlx")
+# Taken when this module loads, before any student code: a submission that rebinds sys.settrace
+# cannot stop the line count.
+_SETTRACE, _GETTRACE = sys.settrace, sys.gettrace
 
 
 def build_net(submission: Submission, params: dict, std: float = 1e-4):
@@ -28,50 +32,56 @@ def build_net(submission: Submission, params: dict, std: float = 1e-4):
     return net
 
 
-def params_from(inputs: dict) -> dict:
-    return {k: inputs[k] for k in PARAM_NAMES}
+def probabilities(inputs: Net, submission: Submission) -> Probabilities:
+    """probs (N, C) = net.loss(X) for the grader's params and X (N, D)."""
+    net = build_net(submission, inputs.params)
+    return Probabilities(as_array(net.loss(inputs.X.copy()), "loss(X) with y=None", ndim=2))
 
 
-def probabilities(inputs: dict, submission: Submission) -> dict:
-    """Inputs W1, b1, W2, b2, X (N, D). Returns probs (N, C) = net.loss(X)."""
-    net = build_net(submission, params_from(inputs))
-    return {"probs": as_array(net.loss(inputs["X"].copy()), "loss(X) with y=None", ndim=2)}
+def predict(inputs: Net, submission: Submission) -> Labels:
+    """labels (N,) = net.predict(X)."""
+    net = build_net(submission, inputs.params)
+    return Labels(as_array(net.predict(inputs.X.copy()), "predict(X)", ndim=1))
 
 
-def predict(inputs: dict, submission: Submission) -> dict:
-    """Inputs W1, b1, W2, b2, X (N, D). Returns labels (N,) = net.predict(X)."""
-    net = build_net(submission, params_from(inputs))
-    return {"labels": as_array(net.predict(inputs["X"].copy()), "predict(X)", ndim=1)}
-
-
-def loss_and_grads(inputs: dict, submission: Submission, partial: bool = True) -> dict:
-    """Inputs params, X (N, D), y (N,), reg. Returns loss and grad_<name> for every parameter.
+def loss_and_grads(inputs: NetLoss, submission: Submission, partial: bool = True) -> LossGrads:
+    """The loss and the gradient of every parameter of loss(X, y, reg).
 
     With `partial`, when loss() raises after the loss was computed (the Q2d stub, or a bug in the
     backward pass), the loss is read from the local variable `loss` of the student's loss() (the
-    skeleton stores it there) and returned with `grads_missing`: Q1b is graded on its own, and a
-    backward-pass bug costs Q2d only.
+    skeleton's Q1b TODO says to keep it there) and returned with `grads_missing`: Q1b is graded on
+    its own, and a backward-pass bug costs Q2d only.
     """
-    net = build_net(submission, params_from(inputs))
+    net = build_net(submission, inputs.net.params)
     try:
-        returned = net.loss(inputs["X"].copy(), inputs["y"].copy(), reg=float(inputs["reg"]))
+        returned = net.loss(inputs.net.X.copy(), inputs.net.y.copy(), reg=float(inputs.reg))
     except Exception as exc:
         loss = _loss_before_backward(exc) if partial else None
         if loss is None:
             raise
-        return {"loss": as_float(loss, "the loss"), "grads_missing": f"{type(exc).__name__}: {exc}"}
+        return LossGrads(as_float(loss, "the loss"), grads_missing=f"{type(exc).__name__}: {exc}")
     if not isinstance(returned, tuple) or len(returned) != 2:
         raise StudentFailure("bad_return", "loss(X, y, reg) should return a tuple (loss, grads), got "
                              f"{type(returned).__name__}")
     loss, grads = returned
-    out = {"loss": as_float(loss, "the loss")}
+    loss = as_float(loss, "the loss")
+    try:
+        return LossGrads(loss, _grads(grads))
+    except StudentFailure as failure:
+        if not partial:
+            raise
+        # Unusable gradients are Q2d's to judge; the loss stands on its own (Q1b).
+        return LossGrads(loss, grads_missing=failure.message)
+
+
+def _grads(grads) -> dict:
+    """The student's grads dict as float arrays, or a StudentFailure naming what is wrong."""
     if not isinstance(grads, dict):
         raise StudentFailure("bad_return", f"grads should be a dict, got {type(grads).__name__}")
-    for name in PARAM_NAMES:
-        if name not in grads:
-            raise StudentFailure("bad_return", f"grads has no key {name!r}; it needs W1, b1, W2, b2")
-        out[f"grad_{name}"] = as_array(grads[name], f"grads[{name!r}]")
-    return out
+    missing = [name for name in PARAM_NAMES if name not in grads]
+    if missing:
+        raise StudentFailure("bad_return", f"grads has no key {missing[0]!r}; it needs W1, b1, W2, b2")
+    return {name: as_array(grads[name], f"grads[{name!r}]") for name in PARAM_NAMES}
 
 
 def _loss_before_backward(exc: Exception):
@@ -91,71 +101,93 @@ def _loss_before_backward(exc: Exception):
     return None
 
 
-def gradient_check(inputs: dict, submission: Submission) -> dict:
-    """loss_and_grads plus the student's loss at params +/- h along every parameter entry.
-
-    Returns loss, grad_<name>, loss_plus (P,), loss_minus (P,); the +/- order is that of
-    oracles.numerical.perturbations, so the parent can form centred differences.
-    """
-    out = loss_and_grads(inputs, submission, partial=False)
-    net = build_net(submission, params_from(inputs))
-    X, y, reg = inputs["X"], inputs["y"], float(inputs["reg"])
+def gradient_check(inputs: NetLoss, submission: Submission) -> GradientCheck:
+    """loss_and_grads plus the student's loss at params +/- h along every parameter entry, in the
+    order of oracles.numerical.perturbations, so the parent can form centred differences."""
+    got = loss_and_grads(inputs, submission, partial=False)
+    net = build_net(submission, inputs.net.params)
+    X, y, reg = inputs.net.X, inputs.net.y, float(inputs.reg)
     plus_values, minus_values = [], []
-    for _, _, plus, minus in perturbations(params_from(inputs), STEP):
+    for _, _, plus, minus in perturbations(inputs.net.params, STEP):
         for values, point in ((plus_values, plus), (minus_values, minus)):
             net.params.update({k: v.copy() for k, v in point.items()})
             result = net.loss(X.copy(), y.copy(), reg=reg)
             values.append(as_float(result[0] if isinstance(result, tuple) else result, "the loss"))
-    out.update(loss_plus=np.array(plus_values), loss_minus=np.array(minus_values))
     # This child was forked from (or spawned as) a process that never imported these; if they are
     # loaded now, the student's file brought them in.
-    out["autodiff_modules"] = sorted(name for name in AUTODIFF_MODULES if name in sys.modules)
-    return out
+    return GradientCheck(got.loss, got.grads, np.array(plus_values), np.array(minus_values),
+                         sorted(name for name in AUTODIFF_MODULES if name in sys.modules))
 
 
-def vectorisation(inputs: dict, submission: Submission) -> dict:
-    """How the work of loss() grows with N: Python lines run in the student's file, and time.
+def _untraced_paths() -> tuple[str, ...]:
+    """Where library code lives (the interpreter, site-packages, the grader): lines there are not
+    the student's. Everything else counts, also code the student compiles under another name."""
+    import os
+    import site
 
-    Runs loss(X, y) on the first n_small rows and on all N rows of X, counting the 'line' events
-    of frames from two_layer_net.py (sys.settrace): a vectorised loss runs the same lines for any
-    N, a loop over samples (for, while, comprehension, np.vectorize of a student function) runs
-    more with every sample. Deterministic: the count does not depend on the machine's load.
-    Also times both calls (information only). While the Q2d TODO still raises, the forward pass
-    loss(X) is measured instead (forward_only = 1).
-    """
-    import sys
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(Path(__file__).resolve().parents[3]),
+             os.path.dirname(os.path.dirname(np.__file__)), *site.getsitepackages()}
+    return tuple(sorted({*roots, *(os.path.realpath(r) for r in roots)})) + ("<frozen",)
 
-    net = build_net(submission, params_from(inputs))
-    X, y, n_small = inputs["X"], inputs["y"], int(inputs["n_small"])
-    target = str(submission.folder / "two_layer_net.py")
+
+def count_lines(call) -> tuple[int, object]:
+    """(Python lines run outside library code while `call()` ran, its return value)."""
+    lines = 0
+    skip = _untraced_paths()
+
+    def tracer(frame, event, arg):
+        nonlocal lines
+        if frame.f_code.co_filename.startswith(skip):
+            return None  # numpy, the standard library and the grader are not the student's lines
+        if event == "line":
+            lines += 1
+        return tracer
+
+    _SETTRACE(tracer)
     try:
-        net.loss(X[:n_small], y[:n_small], reg=0.1)
+        result = call()
+    finally:
+        intact = _GETTRACE() is tracer
+        _SETTRACE(None)
+    if not intact:
+        raise StudentFailure("bad_return", "loss() changed the line tracer (sys.settrace) while it ran; "
+                             "the grader counts the lines your code runs with it: leave tracing alone")
+    return lines, result
+
+
+def vectorisation(inputs: Vectorisation, submission: Submission) -> LineCounts:
+    """How the work of loss() grows with the sizes, and what it returns for the last net.
+
+    Runs loss(X, y, reg) on each net, counting the lines of Python run outside library code
+    (sys.settrace): vectorised code runs the same lines for any N, D, H, C; a loop over samples or
+    over parameter entries runs more with every one. Deterministic: the count does not depend on
+    the machine's load. When the backward pass raises (a TODO or a bug), the forward pass loss(X)
+    is measured instead (forward_only; Q1c is about the samples, the bug is Q2d's).
+    """
+    reg = float(inputs.reg)
+    nets = [(build_net(submission, net.params), net.X, net.y) for net in inputs.nets]
+    try:
+        nets[0][0].loss(nets[0][1].copy(), nets[0][2].copy(), reg=reg)
         forward_only = False
-    except NotImplementedError as exc:
-        if not str(exc).startswith("Q2d"):
-            raise
+    except Exception as exc:
+        if isinstance(exc, NotImplementedError) and not str(exc).startswith("Q2d"):
+            raise  # an earlier TODO: the forward pass itself is not written
         forward_only = True
-
-    def measure(rows: int) -> tuple[int, float]:
-        lines = 0
-
-        def tracer(frame, event, arg):
-            nonlocal lines
-            if frame.f_code.co_filename != target:
-                return None  # do not trace numpy or the grader: only the student's own lines count
-            if event == "line":
-                lines += 1
-            return tracer
-
+    lines, seconds = [], []
+    for net, X, y in nets:
         start = time.perf_counter()
-        sys.settrace(tracer)
+        count, result = count_lines(
+            (lambda: net.loss(X.copy())) if forward_only else (lambda: net.loss(X.copy(), y.copy(), reg=reg)))
+        lines.append(count)
+        seconds.append(time.perf_counter() - start)
+    net, X, y = nets[-1]
+    out = LineCounts(forward_only, lines, seconds, as_array(net.loss(X.copy()), "loss(X) with y=None", ndim=2))
+    # The loss and the gradients are reported when usable; an unusable one is Q1b's or Q2d's to
+    # judge, and leaves the probabilities to show that the work was done.
+    if not forward_only and isinstance(result, tuple) and len(result) == 2:
         try:
-            net.loss(X[:rows]) if forward_only else net.loss(X[:rows], y[:rows], reg=0.1)
-        finally:
-            sys.settrace(None)
-        return lines, time.perf_counter() - start
-
-    lines_small, seconds_small = measure(n_small)
-    lines_large, seconds_large = measure(X.shape[0])
-    return {"lines_small": lines_small, "lines_large": lines_large, "seconds_small": seconds_small,
-            "seconds_large": seconds_large, "forward_only": int(forward_only)}
+            out.loss = as_float(result[0], "the loss")
+            out.grads = _grads(result[1])
+        except StudentFailure:
+            pass
+    return out

@@ -1,4 +1,9 @@
-"""Probes for Q3 (TwoLayerNet.train): toy training, one SGD step, histories, and CIFAR-10 training."""
+"""Probes for Q3 (TwoLayerNet.train): toy training, SGD steps, minibatches, and CIFAR-10 training.
+
+The Q3a probes run the student's train() with the grader's own loss() and predict() in place of
+the student's (grader_net.GraderCalls), so a mistake in the gradients (Q2d) or in predict() (Q1a)
+does not cost Q3a as well.
+"""
 from __future__ import annotations
 
 import time
@@ -6,8 +11,11 @@ import time
 import numpy as np
 
 from datasets.cifar10 import features, mean_image
+from ..exchange import (PARAM_NAMES, CifarData, Histories, Minibatches, SgdSteps, SgdStepsOut, Training,
+                        TrainedNet)
 from . import StudentFailure, Submission, as_array, as_float
-from .two_layer_net import PARAM_NAMES, build_net, params_from
+from .grader_net import GraderCalls
+from .two_layer_net import build_net
 
 MAX_HISTORY = 100_000  # entries kept of each history list
 
@@ -21,107 +29,78 @@ def _history(stats, key: str) -> np.ndarray:
     return np.array([as_float(v, f"an entry of train()[{key!r}]") for v in list(values)[:MAX_HISTORY]])
 
 
-def _histories(stats) -> dict:
-    return {key: _history(stats, key) for key in ("loss_history", "train_acc_history", "val_acc_history")}
+def _histories(stats) -> Histories:
+    return Histories(*(_history(stats, key) for key in ("loss_history", "train_acc_history", "val_acc_history")))
 
 
-def _params_of(net, prefix: str) -> dict:
+def _params_of(net) -> dict:
     if not isinstance(getattr(net, "params", None), dict):
         raise StudentFailure("bad_return", "self.params must stay a dict with keys W1, b1, W2, b2")
-    return {f"{prefix}{k}": as_array(net.params.get(k), f"params[{k!r}] after train()") for k in PARAM_NAMES}
+    return {k: as_array(net.params.get(k), f"params[{k!r}] after train()") for k in PARAM_NAMES}
 
 
-def _grads_at(submission: Submission, params: dict, X, y, reg: float) -> dict:
-    returned = build_net(submission, params).loss(X.copy(), y.copy(), reg=reg)
-    if not isinstance(returned, tuple) or len(returned) != 2 or not isinstance(returned[1], dict):
-        raise StudentFailure("bad_return", "loss(X, y, reg) should return (loss, grads)")
-    return {k: as_array(returned[1].get(k), f"grads[{k!r}]") for k in PARAM_NAMES}
+def _train(submission: Submission, run: Training, num_iters: int) -> tuple[object, GraderCalls, object]:
+    """The student's train() on a net whose loss() and predict() are the grader's own."""
+    X, y = run.net.X, run.net.y
+    net = build_net(submission, run.net.params)
+    calls = GraderCalls(net, X).install()
+    np.random.seed(run.seed)
+    stats = net.train(X, y, X if run.X_val is None else run.X_val, y if run.y_val is None else run.y_val,
+                      learning_rate=run.learning_rate, learning_rate_decay=run.learning_rate_decay,
+                      reg=run.reg, num_iters=num_iters, batch_size=run.batch_size, verbose=False)
+    return net, calls, stats
 
 
-def _train(submission: Submission, params: dict, inputs: dict, num_iters: int):
-    net = build_net(submission, params)
-    np.random.seed(int(inputs["seed"]))
-    net.train(inputs["X"], inputs["y"], inputs["X"], inputs["y"],
-              learning_rate=float(inputs["learning_rate"]),
-              learning_rate_decay=float(inputs["learning_rate_decay"]), reg=float(inputs["reg"]),
-              num_iters=num_iters, batch_size=int(inputs["batch_size"]), verbose=False)
-    return net
+def toy_training(inputs: Training, submission: Submission) -> TrainedNet:
+    """Train the toy net as the exercise does, with the grader's loss and gradients: the
+    histories, the final params and how often train() called loss()."""
+    net, calls, stats = _train(submission, inputs, inputs.num_iters)
+    return TrainedNet(_histories(stats), _params_of(net), loss_calls=len(calls.batches))
 
 
-def toy_training(inputs: dict, submission: Submission) -> dict:
-    """Train the toy net as the exercise does; returns the histories and the final params."""
-    net = build_net(submission, params_from(inputs))
-    np.random.seed(int(inputs["seed"]))
-    stats = net.train(inputs["X"], inputs["y"], inputs["X"], inputs["y"],
-                      learning_rate=float(inputs["learning_rate"]), reg=float(inputs["reg"]),
-                      num_iters=int(inputs["num_iters"]), verbose=False)
-    return {**_histories(stats), **_params_of(net, "final_")}
+def sgd_step(inputs: SgdSteps, submission: Submission) -> SgdStepsOut:
+    """train() for 1, 2, ... `iterations` iterations from the same start, on identical samples
+    (every minibatch holds the same rows, so the gradients do not depend on the draw): the params
+    after each run, and the gradients the grader handed out at each iteration of the longest."""
+    steps = []
+    for k in range(1, inputs.iterations + 1):
+        net, calls, _ = _train(submission, inputs.training, k)
+        steps.append(_params_of(net))
+    return SgdStepsOut(steps, list(calls.handed_out), len(calls.handed_out))
 
 
-def sgd_step(inputs: dict, submission: Submission) -> dict:
-    """Two iterations of train() on identical samples (every minibatch is the same) with one
-    iteration per epoch, so the second step uses the decayed learning rate.
-
-    Returns grad0_<k> (the student's loss() at the start), step1_<k> (after train(num_iters=1)),
-    grad1_<k> (loss() at step1) and step2_<k> (after train(num_iters=2) from the start).
-    """
-    params = params_from(inputs)
-    X, y, reg = inputs["X"], inputs["y"], float(inputs["reg"])
-    out = {f"grad0_{k}": v for k, v in _grads_at(submission, params, X, y, reg).items()}
-    step1 = _params_of(_train(submission, params, inputs, 1), "")
-    out.update({f"step1_{k}": v for k, v in step1.items()})
-    out.update({f"grad1_{k}": v for k, v in _grads_at(submission, step1, X, y, reg).items()})
-    out.update(_params_of(_train(submission, params, inputs, 2), "step2_"))
-    return out
+def minibatches(inputs: Training, submission: Submission) -> Minibatches:
+    """train() on N distinct samples with a small batch: which rows each loss(X, y) call held."""
+    _, calls, stats = _train(submission, inputs, inputs.num_iters)
+    batches = calls.batches[:MAX_HISTORY]
+    return Minibatches(_histories(stats), np.array([len(b) for b in batches], dtype=np.int64),
+                       np.concatenate(batches)[:MAX_HISTORY * 10] if batches else np.zeros(0, np.int64))
 
 
-def minibatches(inputs: dict, submission: Submission) -> dict:
-    """train() on N samples with a small batch: records the rows of every loss(X, y) call."""
-    net = build_net(submission, params_from(inputs))
-    method = net.loss
-    batch_rows: list[int] = []
-
-    def recording_loss(X, y=None, reg=0.0):
-        if y is not None:
-            batch_rows.append(int(np.shape(X)[0]))
-        return method(X, y, reg=reg)
-
-    net.loss = recording_loss  # an instance attribute: train() calling self.loss gets the recorder
-    np.random.seed(int(inputs["seed"]))
-    stats = net.train(inputs["X"], inputs["y"], inputs["X_val"], inputs["y_val"],
-                      learning_rate=1e-3, num_iters=int(inputs["num_iters"]),
-                      batch_size=int(inputs["batch_size"]), verbose=False)
-    return {**_histories(stats), "batch_rows": np.array(batch_rows[:MAX_HISTORY])}
-
-
-def cifar_training(inputs: dict, submission: Submission) -> dict:
+def cifar_training(inputs: CifarData, submission: Submission) -> TrainedNet:
     """Train on CIFAR-10 with the student's settings; returns the trained params and histories.
 
-    Inputs: x_train uint8 (49000, 32, 32, 3), y_train (49000,), x_val uint8 (1000, 32, 32, 3),
-    y_val (1000,), settings, seed. No test image or label ever reaches this process: the parent
-    scores the returned params with its own forward pass. The grader initialises the params
-    (float32, fixed seed) and seeds numpy's global generator, so the same submission trains the
-    same way every run.
+    No test image or label ever reaches this process: the parent scores the returned params with
+    its own forward pass. The grader initialises the params (float32, fixed seed) and seeds
+    numpy's global generator, so the same submission trains the same way every run.
     """
-    mean = mean_image(inputs["x_train"])
-    X_train = features(inputs.pop("x_train"), mean)                    # (49000, 3072) float32
-    X_val = features(inputs.pop("x_val"), mean)                        # (1000, 3072)
-    settings = inputs["settings"]
+    mean = mean_image(inputs.x_train)
+    X_train = features(inputs.x_train, mean)                           # (49000, 3072) float32
+    inputs.x_train = None                                              # the uint8 copy can go
+    X_val = features(inputs.x_val, mean)                               # (1000, 3072)
+    settings = inputs.settings
     H = int(settings["hidden_size"])
     D, C = X_train.shape[1], 10
-    rng = np.random.RandomState(int(inputs["seed"]))
+    rng = np.random.RandomState(inputs.seed)
     std = float(settings.get("std", 1e-4))
     params = {"W1": (std * rng.randn(D, H)).astype(np.float32), "b1": np.zeros(H, np.float32),
               "W2": (std * rng.randn(H, C)).astype(np.float32), "b2": np.zeros(C, np.float32)}
     net = build_net(submission, params, std=std)
-    np.random.seed(int(inputs["seed"]))
+    np.random.seed(inputs.seed)
     started = time.perf_counter()
-    stats = net.train(X_train, inputs["y_train"], X_val, inputs["y_val"],
+    stats = net.train(X_train, inputs.y_train, X_val, inputs.y_val,
                       learning_rate=settings["learning_rate"],
                       learning_rate_decay=settings["learning_rate_decay"], reg=settings["reg"],
                       num_iters=settings["num_iters"], batch_size=settings["batch_size"], verbose=False)
     train_seconds = time.perf_counter() - started
-    out = _histories(stats)
-    out.update(_params_of(net, ""))
-    out["train_seconds"] = train_seconds
-    return out
+    return TrainedNet(_histories(stats), _params_of(net), train_seconds=train_seconds)
