@@ -19,6 +19,7 @@ import pytest
 
 from gradescope_layout import build_zip, make_root, run_autograder, scores_by_question, validate
 from grading_helpers import SOLUTION, STUDENT, SUBMISSION_PY, catalogue_ids, copy_solution, mutate
+from mutants_table import DATA_LOSS, RELU_MASK
 
 QUICK = "Q0,Q1a"        # 6 points, ~4 s: enough to tell a graded upload from an ungraded one
 QUICK_POINTS = 6.0
@@ -62,11 +63,9 @@ def test_skeleton_scores_zero_on_every_check(root):
     assert {e["value"] for e in results["leaderboard"]} == {0.0}
 
 
-@pytest.mark.parametrize("bug, replacements, loses, keeps", [
-    ("loss_sum_instead_of_mean", [("data_loss = -np.log(probs[np.arange(N), y]).mean()",
-                                   "data_loss = -np.log(probs[np.arange(N), y]).sum()")], "Q1b", "Q1a"),
-    ("no_relu_mask_in_backward", [("        dz1 *= z1 > 0                                       "
-                                   "# (N, H), the ReLU's mask\n", "")], "Q2d", "Q1b"),
+@pytest.mark.parametrize("bug, replacements, loses, keeps", [  # two rows of the mutation table
+    ("loss_sum_instead_of_mean", [(DATA_LOSS, DATA_LOSS.replace(".mean()", ".sum()"))], "Q1b", "Q1a"),
+    ("no_relu_mask_in_backward", [(RELU_MASK, "pass  ")], "Q2d", "Q1b"),
 ])
 def test_buggy_submission_loses_its_question_only(root, bug, replacements, loses, keeps):
     """Does a submission with one bug lose that question's points and keep its neighbour's?"""
