@@ -33,8 +33,9 @@ def _inside(cpus: float, memory_mb: int) -> dict:
 
 @pytest.mark.parametrize("cpus, memory_mb, workers, time_scale, jobs", [
     (0.5, 768, 1, 2.0, 1),     # Gradescope's default container: one check at a time, limits x2
-    (1.0, 1536, 1, 1.0, 1),    # the ceiling the README recommends
-    (2.0, 4096, 2, 1.0, 2),    # this course machine's 2 cores: the two trainings overlap
+    (1.0, 2048, 1, 1.0, 1),    # the container the README recommends
+    (2.0, 3072, 1, 1.0, 1),    # two CPUs but memory for one training: one check at a time
+    (2.0, 5120, 2, 1.0, 2),    # room for two trainings: they overlap, and two grades fit at once
 ])
 def test_limits_come_from_the_cgroup(cpus, memory_mb, workers, time_scale, jobs):
     """Inside a cgroup of `cpus` and `memory_mb`, does the grader see those limits and size its
