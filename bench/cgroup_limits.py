@@ -78,12 +78,15 @@ class LimitedGroup:
 
     def __exit__(self, *exc) -> None:
         for folder in self.dirs.values():
-            for _ in range(50):  # the last processes may still be exiting
+            for _ in range(300):  # the last processes (orphaned fork servers) may still be exiting
                 try:
                     folder.rmdir()
                     break
                 except OSError:
                     time.sleep(0.1)
+            else:
+                print(f"warning: could not remove {folder} (processes still in it); rmdir it later",
+                      file=sys.stderr)
 
 
 def _own_group(controller: str) -> Path:
