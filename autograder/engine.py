@@ -151,6 +151,9 @@ class Sandbox:
         self.protected = self._protect(config) if self.isolation.level == "user" else []
         self.work_root = Path(tempfile.mkdtemp(prefix="hlcv-grade-"))
         self.work_root.chmod(0o711 if self.isolation.uid is not None else 0o311)
+        # The grader's own scratch folder (mode 0700, outside the work root that children see):
+        # checks keep per-grade caches there, e.g. the CIFAR-10 split as memory-mapped files.
+        self.private_dir = Path(tempfile.mkdtemp(prefix="hlcv-grader-"))
         env = child_env(self.work_root, config.threads_per_probe)
         self.launcher = Launcher(env, self.isolation, self.work_root) if config.fork_server else None
 
@@ -179,6 +182,7 @@ class Sandbox:
         finally:
             self.work_root.chmod(0o700)
             remove_tree(self.work_root)
+            remove_tree(self.private_dir)
 
 
 def _run_check(submission: Path, chk: Check, config: GradeConfig,

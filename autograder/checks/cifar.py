@@ -8,7 +8,9 @@ and Q4a), so a submission that finds or fakes labels gains nothing.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -43,16 +45,33 @@ def accuracy_fraction(accuracy: float, zero_at: float, full_at: float) -> float:
     return float(np.clip((accuracy - zero_at) / (full_at - zero_at), 0.0, 1.0))
 
 
-def cifar_split() -> dict[str, np.ndarray]:
-    """The exercise's split as stored (uint8 images): x_train/y_train (49,000), x_val/y_val
-    (training images 49,000-49,999) and x_test/y_test (10,000). Read by the parent only."""
-    from datasets import load_raw
+SPLIT_KEYS = ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test", "mean_image")
+_SPLIT_LOCK = threading.Lock()
 
-    raw = load_raw()
-    end = NUM_TRAINING + NUM_VALIDATION
-    return {"x_train": raw["x_train"][:NUM_TRAINING], "y_train": raw["y_train"][:NUM_TRAINING],
-            "x_val": raw["x_train"][NUM_TRAINING:end], "y_val": raw["y_train"][NUM_TRAINING:end],
-            "x_test": raw["x_test"], "y_test": raw["y_test"]}
+
+def cifar_split(folder: Path) -> dict[str, np.ndarray]:
+    """The exercise's split as stored (uint8 images), memory-mapped from `folder` (the grade's
+    private folder; written there on first use): x_train/y_train (49,000), x_val/y_val (training
+    images 49,000-49,999), x_test/y_test (10,000) and the training mean image (3072,) float32.
+
+    Memory-mapped, so the two trainings' checks share one copy and the parent holds the images
+    in the page cache, which the kernel can reclaim, not in its own memory. Read by the parent only.
+    """
+    from datasets import load_raw
+    from datasets.cifar10 import mean_image
+
+    with _SPLIT_LOCK:
+        if not all((folder / f"cifar_{k}.npy").is_file() for k in SPLIT_KEYS):
+            raw = load_raw()
+            end = NUM_TRAINING + NUM_VALIDATION
+            arrays = {"x_train": raw["x_train"][:NUM_TRAINING], "y_train": raw["y_train"][:NUM_TRAINING],
+                      "x_val": raw["x_train"][NUM_TRAINING:end], "y_val": raw["y_train"][NUM_TRAINING:end],
+                      "x_test": raw["x_test"], "y_test": raw["y_test"]}
+            arrays["mean_image"] = mean_image(arrays["x_train"])
+            for key, array in arrays.items():
+                np.save(folder / f"cifar_{key}.npy", array)
+            del raw, arrays
+    return {k: np.load(folder / f"cifar_{k}.npy", mmap_mode="r") for k in SPLIT_KEYS}
 
 
 def data_missing_outcome() -> Outcome | None:
@@ -81,8 +100,9 @@ class CifarTraining:
     zero_at: float                          # test accuracy worth no points ...
     full_at: float                          # ... and full points; linear in between
     time_limit_s: float
-    # (the training probe's output message, settings, images uint8 (N, 32, 32, 3), x_train) ->
-    # predictions (N,) computed by the parent with the returned weights; raises WeightsProblem
+    # (the training probe's output message, settings, images uint8 (N, 32, 32, 3), the training
+    # mean image (3072,)) -> predictions (N,) computed by the parent with the returned weights;
+    # raises WeightsProblem
     predict: Callable[[Any, dict, np.ndarray, np.ndarray], np.ndarray]
 
 
@@ -114,14 +134,14 @@ def train_and_score(ctx, spec: CifarTraining, threads: int = 1) -> tuple[Outcome
     missing = data_missing_outcome()
     if missing is not None:
         return missing, None
-    split = cifar_split()
+    split = cifar_split(ctx.sandbox.private_dir)
     data = CifarData(split["x_train"], split["y_train"], split["x_val"], split["y_val"], settings,
                      seed=ctx.seed("init") % 2**31, threads=threads)
     got = ctx.probe(spec.training_probe, data, TRAINING.scaled(wall_s=spec.time_limit_s))
     del data
     try:
-        val_pred = spec.predict(got, settings, split["x_val"], split["x_train"])
-        test_pred = spec.predict(got, settings, split["x_test"], split["x_train"])
+        val_pred = spec.predict(got, settings, split["x_val"], split["mean_image"])
+        test_pred = spec.predict(got, settings, split["x_test"], split["mean_image"])
     except WeightsProblem as problem:
         return Outcome.failed(f"the trained weights cannot be scored: {problem}", str(problem),
                               settings=settings), got

@@ -21,9 +21,10 @@ MAX_MACS = 3.5e11
 TIME_LIMIT_S = 150.0
 
 
-def _predict(got: TrainedNet, settings: dict, images: np.ndarray, x_train: np.ndarray) -> np.ndarray:
-    """The grader's forward pass on the trained params: argmax of ReLU(X W1 + b1) W2 + b2, (N,)."""
-    from datasets.cifar10 import features, mean_image
+def _predict(got: TrainedNet, settings: dict, images: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """The grader's forward pass on the trained params: argmax of ReLU(X W1 + b1) W2 + b2, (N,),
+    1,000 images at a time (features of all 10,000 would hold 120 MB at once)."""
+    from datasets.cifar10 import features
 
     H = settings["hidden_size"]
     expected = {"W1": (3072, H), "b1": (H,), "W2": (H, 10), "b2": (10,)}
@@ -36,8 +37,9 @@ def _predict(got: TrainedNet, settings: dict, images: np.ndarray, x_train: np.nd
             raise WeightsProblem(f"params[{name!r}] holds NaN or inf after training: the training "
                                  "diverged (a learning rate too high, or a wrong gradient?)")
     W1, b1, W2, b2 = (params[k].astype(np.float32) for k in ("W1", "b1", "W2", "b2"))
-    X = features(images, mean_image(x_train))                          # (N, 3072) float32
-    return np.argmax(np.maximum(X @ W1 + b1, 0) @ W2 + b2, axis=1)    # (N,)
+    mean = np.asarray(mean)
+    return np.concatenate([np.argmax(np.maximum(features(images[i:i + 1000], mean) @ W1 + b1, 0) @ W2 + b2, axis=1)
+                           for i in range(0, len(images), 1000)])                # (N,)
 
 
 SPEC = CifarTraining("hyperparams.two_layer_net", "two_layer_training.cifar_training",

@@ -117,7 +117,7 @@ def evaluation(ctx) -> Outcome:
     return Outcome.passed("eval mode, every sample counted")
 
 
-def _predict(got: TrainedMlp, settings: dict, images: np.ndarray, x_train: np.ndarray) -> np.ndarray:
+def _predict(got: TrainedMlp, settings: dict, images: np.ndarray, mean: np.ndarray) -> np.ndarray:
     """The trained Linear layers loaded into the grader's own Linear/ReLU stack: argmax of its
     logits on the normalised images, (N,)."""
     import torch

@@ -51,7 +51,7 @@ def cifar_images(images: np.ndarray):
     from datasets.cifar10 import CHANNEL_MEAN, CHANNEL_STD
 
     torch = _torch()
-    x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).contiguous()
+    x = torch.from_numpy(np.array(images, dtype=np.uint8)).permute(0, 3, 1, 2).contiguous()  # a copy: images may be read-only
     x = x.to(dtype=torch.get_default_dtype()).div(255)
     mean = torch.as_tensor(CHANNEL_MEAN, dtype=x.dtype).view(1, -1, 1, 1)
     std = torch.as_tensor(CHANNEL_STD, dtype=x.dtype).view(1, -1, 1, 1)

@@ -32,6 +32,7 @@ def main(workdir: Path) -> int:
     """Supervise one probe in `workdir`; returns the supervisor's exit code (0 unless it broke)."""
     request = json.loads((workdir / "request.json").read_text())
     _apply_limits(request["limits"])
+    prefer_oom_kill(1000)
     prctl_subreaper()
     submission = workdir / "submission"
     # The student's folder first (only the expected file names were copied there), then the
@@ -151,6 +152,15 @@ def kill_group(pid: int) -> None:
             kill(pid, signal.SIGKILL)
         except OSError:
             pass
+
+
+def prefer_oom_kill(score: int) -> None:
+    """Offer this process (and what it starts) to the kernel's out-of-memory killer before the
+    grader: in a container at its memory limit, a check's child dies, not the whole grade."""
+    try:
+        Path("/proc/self/oom_score_adj").write_text(str(score))
+    except OSError:
+        pass
 
 
 def prctl_subreaper() -> None:

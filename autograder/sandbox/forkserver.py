@@ -38,6 +38,7 @@ def serve(kind: str) -> int:
         if kind == "torch" or not name.startswith("mlp"):
             importlib.import_module(f"autograder.sandbox.probes.{name}")
     child.prctl_subreaper()
+    child.prefer_oom_kill(800)  # before the grader, after the children it forks (1000)
     _send({"ready": True})
     running: set[int] = set()
     pending = b""  # os.read, not sys.stdin: a buffered reader would hide lines from select()
