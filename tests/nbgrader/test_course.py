@@ -1,0 +1,186 @@
+"""Does a class's grade survive nbgrader for real? One temporary course, five submissions.
+
+The real commands run in order: generate_assignment (new_course), autograde, the gradebook
+writer (the sandbox grading step), generate_feedback, export. The gradebook is then read back
+with nbgrader's API. Each submission tests one thing:
+
+- solution: the instructor notebook (answers filled) with solution/*.py: every automatic point,
+  the CIFAR-10 trainings included (the only CIFAR grading of these tests; skipped without data).
+- skeleton: the release untouched: no automatic point, the answer cells unanswered.
+- buggy: solution/*.py with one backward-pass bug (the regulariser's gradient lacks its 2):
+  loses exactly Q2d's points (graded on the quick checks: the CIFAR trainings are left out).
+- looper: a notebook cell that never ends (it calls f, which loops forever in chain_rule.py):
+  nbgrader interrupts the cell, and only Q0 loses points (quick checks, as above).
+- tamperer: skeleton .py files and a notebook cell that replaces the test cells' grader in its
+  kernel: the kernel reports full marks, the gradebook gets none, every cell is flagged.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import os
+
+import pytest
+
+from autograder.channels.course import ASSIGNMENT, MANUAL_CELLS, NOTEBOOK, auto_points, quick_check_ids, test_cell_id
+from autograder.channels.gradebook import write_student
+from autograder.engine import GradeConfig
+from course_helpers import (channels, grades, html_text, nbgrader, new_course, release_notebook,
+                            solution_notebook, submit, trimmed)
+from grading_helpers import SOLUTION, STUDENT, copy_solution, mutate
+
+HAS_DATA = os.environ.get("HLCV_DATA_DIR") and __import__("datasets").npz_path().is_file()
+LOOP_TIMEOUT_S = 30  # nbgrader's per-cell limit for the looper: the endless cell costs this much
+
+TAMPER = '''# A student cell that replaces the test cells' grader in this kernel.
+import autograder.channels.cell as cell
+from autograder.channels.course import auto_points
+FULL = auto_points()
+def grade_cell(question, folder=None):
+    print("PASS every check (so I say)")
+    return FULL[question]
+cell.grade_cell = grade_cell'''
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """The course after autograde, the writer, generate_feedback and export; {student: StudentGrade}."""
+    root = new_course(tmp_path_factory.mktemp("nbgrader") / "course")
+    work = tmp_path_factory.mktemp("submissions")
+    buggy = copy_solution(work / "buggy")
+    mutate(buggy, "two_layer_net.py", [
+        ('grads["W2"] = a1.T @ dz3 + (2.0 * reg) * W2', 'grads["W2"] = a1.T @ dz3 + reg * W2'),
+        ('grads["W1"] = X.T @ dz1 + (2.0 * reg) * W1', 'grads["W1"] = X.T @ dz1 + reg * W1')])
+    looper = copy_solution(work / "looper")
+    mutate(looper, "chain_rule.py", [("return float(np.dot(y, y))", "while True:  # never returns\n        pass")])
+    submit(root, "solution", trimmed(solution_notebook()), SOLUTION)
+    submit(root, "skeleton", release_notebook(root), STUDENT)
+    submit(root, "buggy", trimmed(release_notebook(root)), buggy)
+    submit(root, "looper", trimmed(release_notebook(root), {
+        test_cell_id("Q0"): "import numpy as np\nimport chain_rule\nchain_rule.f(np.ones(3))"}), looper)
+    submit(root, "tamperer", trimmed(release_notebook(root), {test_cell_id("Q0"): TAMPER}), STUDENT)
+
+    for student in ("solution", "skeleton", "buggy", "tamperer"):
+        nbgrader(root, "autograde", ASSIGNMENT, "--student", student)
+    nbgrader(root, "autograde", ASSIGNMENT, "--student", "looper", f"--Execute.timeout={LOOP_TIMEOUT_S}")
+    kernel = {s: grades(root, s) for s in ("solution", "skeleton", "buggy", "looper", "tamperer")}
+
+    quick = quick_check_ids()
+    only = {"solution": None if HAS_DATA else quick, "buggy": quick, "looper": quick,
+            "skeleton": None, "tamperer": None}  # the skeleton's CIFAR checks are skipped anyway
+    written = {s: write_student(root, ASSIGNMENT, s, only=o, config=GradeConfig()) for s, o in only.items()}
+    nbgrader(root, "generate_feedback", ASSIGNMENT, "--force")
+    nbgrader(root, "export", "--to", "grades.csv")
+    return {"root": root, "written": written, "kernel": kernel}
+
+
+def quick_points() -> dict[str, float]:
+    """{question: automatic points without the CIFAR-10 trainings}."""
+    from autograder.catalogue import all_checks
+    points: dict[str, float] = {}
+    for chk in all_checks():
+        if chk.points and chk.id in quick_check_ids():
+            points[chk.question] = points.get(chk.question, 0.0) + chk.points
+    return points
+
+
+def auto_scores(course, student) -> dict[str, float]:
+    book = grades(course["root"], student)
+    return {q: book[test_cell_id(q)][0] for q in auto_points()}
+
+
+@pytest.mark.cifar
+def test_the_solution_gets_every_automatic_point(course):
+    """Does the solution get every automatic point, CIFAR-10 trainings included?"""
+    if not HAS_DATA:
+        pytest.skip("CIFAR-10 is not set up (set HLCV_DATA_DIR to a folder with cifar10/cifar10.npz): "
+                    "the solution was graded on the quick checks only")
+    assert auto_scores(course, "solution") == auto_points(), course["written"]["solution"].report.results
+
+
+def test_the_solution_keeps_every_quick_point_and_agrees_with_its_kernel(course):
+    """Does the solution's kernel agree with the sandbox on every cell (no flag)?"""
+    written = course["written"]["solution"]
+    assert not written.flags, [(c.question, c.kernel, c.comparable) for c in written.flags]
+    scores = auto_scores(course, "solution")
+    for question, points in quick_points().items():
+        assert scores[question] >= points, f"{question}: {scores[question]} < {points}"
+
+
+def test_the_skeleton_gets_no_automatic_point_and_no_answer(course):
+    """Does the untouched release score 0 everywhere, the answer cells included?"""
+    book = grades(course["root"], "skeleton")
+    assert all(book[test_cell_id(q)][0] == 0 for q in auto_points()), book
+    for grade_id, points in MANUAL_CELLS.items():
+        assert book[grade_id][:2] == (0, points), f"{grade_id}: unanswered, so 0 of {points}: {book[grade_id]}"
+
+
+def test_the_manual_cells_are_there_with_their_points(course):
+    """Are Q2a-c, the Q3b report and Q4c in the gradebook, waiting for a person when answered?"""
+    book = grades(course["root"], "solution")
+    for grade_id, points in MANUAL_CELLS.items():
+        score, max_score, needs_manual = book[grade_id]
+        assert max_score == points and needs_manual and score is None, (grade_id, book[grade_id])
+    assert sum(MANUAL_CELLS.values()) == 14
+
+
+def test_one_backward_bug_loses_exactly_q2d(course):
+    """Does a regulariser gradient without its 2 cost Q2d's points and nothing else?"""
+    scores = auto_scores(course, "buggy")
+    assert scores["Q2d"] < quick_points()["Q2d"], scores
+    for question, points in quick_points().items():
+        if question != "Q2d":
+            assert scores[question] == points, f"{question}: {scores[question]} of {points}"
+
+
+def test_the_endless_cell_costs_only_its_question(course):
+    """Is the looping cell interrupted, and does only Q0 lose points?"""
+    scores = auto_scores(course, "looper")
+    assert scores["Q0"] < quick_points()["Q0"], scores
+    for question, points in quick_points().items():
+        if question != "Q0":
+            assert scores[question] == points, f"{question}: {scores[question]} of {points}"
+    looper = course["root"] / "autograded" / "looper" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    assert "CellTimeoutError" in looper.read_text() or "KeyboardInterrupt" in looper.read_text()
+
+
+def test_the_tamperer_gains_nothing_and_is_flagged(course):
+    """Does replacing the grader in the kernel fool nbgrader but not the gradebook?"""
+    kernel = course["kernel"]["tamperer"]
+    assert all(kernel[test_cell_id(q)][0] == p for q, p in auto_points().items()), \
+        "the tampering cell no longer fools the kernel: the test lost its point"
+    assert all(score == 0 for score in auto_scores(course, "tamperer").values())
+    flagged = {c.question for c in course["written"]["tamperer"].flags}
+    assert flagged == set(auto_points()), flagged
+    book = grades(course["root"], "tamperer")
+    assert all(book[test_cell_id(q)][2] for q in flagged), "a flagged cell must need manual grading"
+
+
+def test_partial_credit_reaches_the_gradebook_from_the_kernel(course):
+    """Does nbgrader read the test cell's float, a 0 as 0 and a fraction as a fraction?"""
+    kernel = course["kernel"]
+    assert kernel["skeleton"][test_cell_id("Q1a")][0] == 0
+    assert 0 < kernel["looper"][test_cell_id("Q0")][0] < auto_points()["Q0"], kernel["looper"]
+
+
+def test_feedback_shows_the_engines_lines(course):
+    """Does each student's HTML feedback carry the engine's feedback lines, and the flag?"""
+    root = course["root"]
+    for student in ("buggy", "tamperer"):
+        page = html_text(root / "feedback" / student / ASSIGNMENT / f"{NOTEBOOK}.html")
+        for result in course["written"][student].report.results:
+            assert html.escape(result.title, quote=False) in page, (student, result.title)
+        q2d = next(r for r in course["written"][student].report.results if r.question == "Q2d")
+        assert html.escape(q2d.feedback[:60], quote=False) in page, (student, q2d.feedback)
+    page = html_text(root / "feedback" / "tamperer" / ASSIGNMENT / f"{NOTEBOOK}.html")
+    assert "the course&#39;s grade above counts" in page or "the course's grade above counts" in page
+
+
+def test_export_has_the_sandbox_totals(course):
+    """Does `nbgrader export` list every student with the gradebook's totals?"""
+    with open(course["root"] / "grades.csv") as f:
+        rows = {r["student_id"]: r for r in csv.DictReader(f)}
+    assert set(rows) == {"solution", "skeleton", "buggy", "looper", "tamperer"}
+    for student, written in course["written"].items():
+        assert float(rows[student]["raw_score"]) == pytest.approx(written.report.score), student
+    assert float(rows["tamperer"]["raw_score"]) == 0
