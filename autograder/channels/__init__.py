@@ -1,6 +1,7 @@
-"""The ways the exercise reaches a class (nbgrader, the student handout).
+"""The ways the exercise reaches a class: Gradescope's autograder zip and its run_autograder
+(`gradescope/`), and grading a whole folder of submissions (`batch/`).
 
-A channel hands a submission folder to the engine (`autograder.engine.grade`) and renders the
-`GradeReport` it gets back with the reporters; it never imports student code, never parses what
-student code printed, and never recomputes a score.
+A channel hands a folder to the grader (`python -m autograder grade`, in its own process so that
+nothing a submission does to it can take the channel down) and reads back the grader's
+results.json. It never imports student code and never parses what student code printed.
 """

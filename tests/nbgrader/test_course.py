@@ -13,33 +13,40 @@ with nbgrader's API. Each submission tests one thing:
   nbgrader interrupts the cell, and only Q0 loses points (quick checks, as above).
 - tamperer: skeleton .py files and a notebook cell that replaces the test cells' grader in its
   kernel: the kernel reports full marks, the gradebook gets none, every cell is flagged.
+- crasher: the same, but its fake grader prints more points than a cell is worth, which makes
+  nbgrader's autograde fail on the notebook: the writer still grades the submitted files.
 """
 from __future__ import annotations
 
 import csv
 import html
 import os
+import time
 
 import pytest
 
-from autograder.channels.course import ASSIGNMENT, MANUAL_CELLS, NOTEBOOK, auto_points, quick_check_ids, test_cell_id
-from autograder.channels.gradebook import write_student
+from autograder.channels.nbgrader.course import ASSIGNMENT, MANUAL_CELLS, NOTEBOOK, auto_points, quick_check_ids, cell_id_of
+from autograder.channels.nbgrader.gradebook import write_student
 from autograder.engine import GradeConfig
 from course_helpers import (channels, grades, html_text, nbgrader, new_course, release_notebook,
                             solution_notebook, submit, trimmed)
 from grading_helpers import SOLUTION, STUDENT, copy_solution, mutate
 
 HAS_DATA = os.environ.get("HLCV_DATA_DIR") and __import__("datasets").npz_path().is_file()
-LOOP_TIMEOUT_S = 30  # nbgrader's per-cell limit for the looper: the endless cell costs this much
+# nbgrader's per-cell limit in these tests (the course's is 180 s): the endless cell costs this
+# much; the longest other cell (the first test cell, which grades every quick check) takes ~15 s.
+LOOP_TIMEOUT_S = 45
 
 TAMPER = '''# A student cell that replaces the test cells' grader in this kernel.
-import autograder.channels.cell as cell
-from autograder.channels.course import auto_points
+import autograder.channels.nbgrader.cell as cell
+from autograder.channels.nbgrader.course import auto_points
 FULL = auto_points()
 def grade_cell(question, folder=None):
     print("PASS every check (so I say)")
     return FULL[question]
 cell.grade_cell = grade_cell'''
+CRASH = TAMPER.replace("return FULL[question]", "return 1e6")
+STUDENTS = ("solution", "skeleton", "buggy", "looper", "tamperer", "crasher")
 
 
 @pytest.fixture(scope="module")
@@ -57,21 +64,29 @@ def course(tmp_path_factory):
     submit(root, "skeleton", release_notebook(root), STUDENT)
     submit(root, "buggy", trimmed(release_notebook(root)), buggy)
     submit(root, "looper", trimmed(release_notebook(root), {
-        test_cell_id("Q0"): "import numpy as np\nimport chain_rule\nchain_rule.f(np.ones(3))"}), looper)
-    submit(root, "tamperer", trimmed(release_notebook(root), {test_cell_id("Q0"): TAMPER}), STUDENT)
+        cell_id_of("Q0"): "import numpy as np\nimport chain_rule\nchain_rule.f(np.ones(3))"}), looper)
+    submit(root, "tamperer", trimmed(release_notebook(root), {cell_id_of("Q0"): TAMPER}), STUDENT)
+    submit(root, "crasher", trimmed(release_notebook(root), {cell_id_of("Q0"): CRASH}), STUDENT)
 
-    for student in ("solution", "skeleton", "buggy", "tamperer"):
-        nbgrader(root, "autograde", ASSIGNMENT, "--student", student)
-    nbgrader(root, "autograde", ASSIGNMENT, "--student", "looper", f"--Execute.timeout={LOOP_TIMEOUT_S}")
-    kernel = {s: grades(root, s) for s in ("solution", "skeleton", "buggy", "looper", "tamperer")}
+    # One run for every student, as a course would; the crasher makes it exit non-zero.
+    started = time.perf_counter()
+    crash_log = nbgrader(root, "autograde", ASSIGNMENT, f"--Execute.timeout={LOOP_TIMEOUT_S}", check=False)
+    print(f"\nautograde of {len(STUDENTS)} submissions: {time.perf_counter() - started:.0f} s")
+    kernel = {s: grades(root, s) for s in STUDENTS}
 
     quick = quick_check_ids()
     only = {"solution": None if HAS_DATA else quick, "buggy": quick, "looper": quick,
-            "skeleton": None, "tamperer": None}  # the skeleton's CIFAR checks are skipped anyway
-    written = {s: write_student(root, ASSIGNMENT, s, only=o, config=GradeConfig()) for s, o in only.items()}
+            "skeleton": None, "tamperer": None, "crasher": None}  # skeletons: CIFAR checks skipped anyway
+    written = {}
+    for student, selection in only.items():
+        started = time.perf_counter()
+        written[student] = write_student(root, ASSIGNMENT, student, only=selection, config=GradeConfig())
+        print(f"writer, {student}: {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
     nbgrader(root, "generate_feedback", ASSIGNMENT, "--force")
     nbgrader(root, "export", "--to", "grades.csv")
-    return {"root": root, "written": written, "kernel": kernel}
+    print(f"generate_feedback + export: {time.perf_counter() - started:.0f} s")
+    return {"root": root, "written": written, "kernel": kernel, "crash_log": crash_log}
 
 
 def quick_points() -> dict[str, float]:
@@ -86,7 +101,7 @@ def quick_points() -> dict[str, float]:
 
 def auto_scores(course, student) -> dict[str, float]:
     book = grades(course["root"], student)
-    return {q: book[test_cell_id(q)][0] for q in auto_points()}
+    return {q: book[cell_id_of(q)][0] for q in auto_points()}
 
 
 @pytest.mark.cifar
@@ -110,7 +125,7 @@ def test_the_solution_keeps_every_quick_point_and_agrees_with_its_kernel(course)
 def test_the_skeleton_gets_no_automatic_point_and_no_answer(course):
     """Does the untouched release score 0 everywhere, the answer cells included?"""
     book = grades(course["root"], "skeleton")
-    assert all(book[test_cell_id(q)][0] == 0 for q in auto_points()), book
+    assert all(book[cell_id_of(q)][0] == 0 for q in auto_points()), book
     for grade_id, points in MANUAL_CELLS.items():
         assert book[grade_id][:2] == (0, points), f"{grade_id}: unanswered, so 0 of {points}: {book[grade_id]}"
 
@@ -147,20 +162,21 @@ def test_the_endless_cell_costs_only_its_question(course):
 def test_the_tamperer_gains_nothing_and_is_flagged(course):
     """Does replacing the grader in the kernel fool nbgrader but not the gradebook?"""
     kernel = course["kernel"]["tamperer"]
-    assert all(kernel[test_cell_id(q)][0] == p for q, p in auto_points().items()), \
+    assert all(kernel[cell_id_of(q)][0] == p for q, p in auto_points().items()), \
         "the tampering cell no longer fools the kernel: the test lost its point"
     assert all(score == 0 for score in auto_scores(course, "tamperer").values())
     flagged = {c.question for c in course["written"]["tamperer"].flags}
     assert flagged == set(auto_points()), flagged
     book = grades(course["root"], "tamperer")
-    assert all(book[test_cell_id(q)][2] for q in flagged), "a flagged cell must need manual grading"
+    assert all(book[cell_id_of(q)][2] for q in flagged), "a flagged cell must need manual grading"
 
 
 def test_partial_credit_reaches_the_gradebook_from_the_kernel(course):
     """Does nbgrader read the test cell's float, a 0 as 0 and a fraction as a fraction?"""
     kernel = course["kernel"]
-    assert kernel["skeleton"][test_cell_id("Q1a")][0] == 0
-    assert 0 < kernel["looper"][test_cell_id("Q0")][0] < auto_points()["Q0"], kernel["looper"]
+    assert kernel["skeleton"][cell_id_of("Q1a")][0] == 0
+    assert 0 < kernel["buggy"][cell_id_of("Q2d")][0] < auto_points()["Q2d"], kernel["buggy"]
+    assert kernel["looper"][cell_id_of("Q1a")][0] == auto_points()["Q1a"], kernel["looper"]
 
 
 def test_feedback_shows_the_engines_lines(course):
@@ -169,6 +185,8 @@ def test_feedback_shows_the_engines_lines(course):
     for student in ("buggy", "tamperer"):
         page = html_text(root / "feedback" / student / ASSIGNMENT / f"{NOTEBOOK}.html")
         for result in course["written"][student].report.results:
+            if result.question not in auto_points():  # Q4c: no test cell (its points are by hand)
+                continue
             assert html.escape(result.title, quote=False) in page, (student, result.title)
         q2d = next(r for r in course["written"][student].report.results if r.question == "Q2d")
         assert html.escape(q2d.feedback[:60], quote=False) in page, (student, q2d.feedback)
@@ -180,7 +198,16 @@ def test_export_has_the_sandbox_totals(course):
     """Does `nbgrader export` list every student with the gradebook's totals?"""
     with open(course["root"] / "grades.csv") as f:
         rows = {r["student_id"]: r for r in csv.DictReader(f)}
-    assert set(rows) == {"solution", "skeleton", "buggy", "looper", "tamperer"}
+    assert set(rows) == set(STUDENTS)
     for student, written in course["written"].items():
         assert float(rows[student]["raw_score"]) == pytest.approx(written.report.score), student
     assert float(rows["tamperer"]["raw_score"]) == 0
+
+
+def test_a_notebook_that_breaks_autograde_still_gets_its_sandbox_grade(course):
+    """When a cell's output makes nbgrader's autograde fail, are the submitted files still graded?"""
+    assert "partial credit cannot be greater than maximum points" in course["crash_log"], \
+        "the crasher no longer breaks autograde: the test lost its point"
+    assert not (course["root"] / "autograded" / "crasher" / ASSIGNMENT).exists()
+    assert all(score == 0 for score in auto_scores(course, "crasher").values())
+    assert {c.question for c in course["written"]["crasher"].flags} == set(auto_points())

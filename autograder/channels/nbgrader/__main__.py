@@ -1,4 +1,4 @@
-"""`python -m autograder.channels source|handout|gradebook`: the nbgrader and handout channels.
+"""`python -m autograder.channels.nbgrader source|gradebook`: fill the course's source, write the gradebook.
 
 Exit codes: 0 when the command did its work (flagged cells included); 3 when it could not run
 (a missing folder or gradebook).
@@ -13,14 +13,10 @@ EXIT_OK, EXIT_FAILED = 0, 3
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder.channels", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m autograder.channels.nbgrader", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     source = commands.add_parser("source", help="fill COURSE/source/ex2/ for `nbgrader generate_assignment`")
     source.add_argument("--course", type=Path, default=Path("course"), help="course folder (default: course)")
-    handout = commands.add_parser("handout", help="build the student handout zip")
-    handout.add_argument("--out", type=Path, default=Path("dist/ex2-handout.zip"),
-                         help="default: dist/ex2-handout.zip")
-    handout.add_argument("--build", type=Path, default=Path("build/handout"), help="default: build/handout")
     book = commands.add_parser("gradebook", help="after `nbgrader autograde`: grade every autograded "
                                "submission in the sandbox and write its points into the gradebook")
     book.add_argument("--course", type=Path, default=Path("course"), help="course folder (default: course)")
@@ -32,13 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "source":
-        from .package import nbgrader_source
-        print(f"wrote {nbgrader_source(args.course)}")
-        return EXIT_OK
-    if args.command == "handout":
-        from .package import handout_zip
-        out = handout_zip(args.out, args.build)
-        print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
+        from ..handout.package import REPO, assemble
+        from .course import ASSIGNMENT, NOTEBOOK
+        # The instructor's notebook (generate_assignment strips its answers) and student/'s skeletons.
+        folder = assemble(args.course / "source" / ASSIGNMENT, REPO / "solution" / f"{NOTEBOOK}.ipynb")
+        print(f"wrote {folder}: now run `nbgrader generate_assignment {ASSIGNMENT}` in {args.course}")
         return EXIT_OK
     return _gradebook(args)
 

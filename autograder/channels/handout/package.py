@@ -1,4 +1,4 @@
-"""What a class receives: the nbgrader source folder and the student handout zip.
+"""What a student works in: the handout zip, and the nbgrader source folder (the same files).
 
 Both hold the same files: the notebook, the student's .py files (the skeletons of student/), the
 grader (autograder/) and the data loader (datasets/) that `make grade` needs, a student Makefile
@@ -12,12 +12,13 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from .course import ASSIGNMENT, NOTEBOOK, SUBMISSION_FILES
+from ..nbgrader.course import NOTEBOOK, SUBMISSION_FILES
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 TEMPLATES = Path(__file__).with_name("templates")
 PACKAGES = ("autograder", "datasets")
-SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
+# assign*.py turn solution/ into student/: instructor tools that hold the solution markers.
+SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "assign.py", "assign_notebook.py")
 HANDOUT_NAME = "ex2-handout"
 
 
@@ -35,11 +36,6 @@ def assemble(target: Path, notebook: Path, py_dir: Path = REPO / "student") -> P
         shutil.copyfile(TEMPLATES / template, target / template)
     shutil.copyfile(REPO / "pyproject.toml", target / "pyproject.toml")
     return target
-
-
-def nbgrader_source(course: Path) -> Path:
-    """course/source/<assignment>/ from the instructor notebook and student/'s skeletons."""
-    return assemble(course / "source" / ASSIGNMENT, REPO / "solution" / f"{NOTEBOOK}.ipynb")
 
 
 def handout_zip(out: Path, build: Path) -> Path:

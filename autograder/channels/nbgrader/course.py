@@ -6,7 +6,7 @@ changes the notebook's test cells too (a test compares them).
 """
 from __future__ import annotations
 
-from ..catalogue import all_checks
+from ...catalogue import all_checks
 
 ASSIGNMENT = "ex2"                 # nbgrader's assignment id (course/source/ex2/)
 NOTEBOOK = "exercise2"             # the notebook's name without .ipynb
@@ -21,7 +21,7 @@ MANUAL_CELLS = {"answer_Q2a": 2.0, "answer_Q2b": 2.0, "answer_Q2c": 6.0, "report
                 "answer_Q4c": 4.0}
 
 
-def test_cell_id(question: str) -> str:
+def cell_id_of(question: str) -> str:
     """The grade id of the autograded test cell of `question` ("Q1a" -> "test_Q1a")."""
     return f"test_{question}"
 

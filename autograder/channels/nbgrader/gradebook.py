@@ -18,10 +18,10 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from ..engine import GradeConfig, grade
-from ..reporters import gradescope, terminal
-from ..results import GradeReport
-from .course import CIFAR_CHECKS, NOTEBOOK, auto_points, test_cell_id
+from ...engine import GradeConfig, grade
+from ...reporters import gradescope, terminal
+from ...results import GradeReport
+from .course import CIFAR_CHECKS, NOTEBOOK, auto_points, cell_id_of
 
 
 @dataclass
@@ -56,12 +56,20 @@ def write_student(course: Path, assignment: str, student: str, only: list[str] |
 
     `only` restricts the grade to some questions or check ids (as `make grade Q=...`); a check
     left out scores 0 in its cell. Also writes results.json beside the notebook (the same file
-    `make grade` writes) and replaces the test cells' outputs in the autograded notebook.
+    `make grade` writes) and replaces the test cells' outputs in the autograded notebook. When
+    autograde failed on the notebook (no autograded copy), the submitted files are graded and
+    every cell is flagged.
     """
     folder = course / "autograded" / student / assignment
-    if not (folder / f"{NOTEBOOK}.ipynb").is_file():
-        raise FileNotFoundError(f"{folder / (NOTEBOOK + '.ipynb')} is missing: run "
-                                f"`nbgrader autograde {assignment}` first")
+    notebook = folder / f"{NOTEBOOK}.ipynb"
+    if not notebook.is_file():
+        # nbgrader removes the autograded folder when the notebook made autograde fail (e.g. a
+        # cell that prints more points than the cell is worth); the .py files that count are
+        # the submitted ones (autograde never overwrites them), so grade those.
+        folder = course / "submitted" / student / assignment
+        if not folder.is_dir():
+            raise FileNotFoundError(f"neither {notebook} nor {folder} exists: run "
+                                    f"`nbgrader autograde {assignment}` first")
     report = grade(folder, only=only, config=config)
     scores = report.question_scores()
     graded = StudentGrade(student, report)
@@ -71,7 +79,7 @@ def write_student(course: Path, assignment: str, student: str, only: list[str] |
             comparable = round(sum(r.points for r in report.results
                                    if r.question == question and r.check_id not in CIFAR_CHECKS), 4)
             try:
-                cell = gb.find_grade(test_cell_id(question), NOTEBOOK, assignment, student)
+                cell = gb.find_grade(cell_id_of(question), NOTEBOOK, assignment, student)
             except MissingEntry:  # autograde never reached this cell's row: nothing to overwrite
                 graded.cells.append(CellGrade(question, None, sandbox, max_points, comparable))
                 continue
@@ -84,15 +92,16 @@ def write_student(course: Path, assignment: str, student: str, only: list[str] |
                 cell.needs_manual_grade = True
             graded.cells.append(row)
         gb.db.commit()
-    gradescope.write(report, folder / "results.json")
-    _rewrite_outputs(folder / f"{NOTEBOOK}.ipynb", report, graded)
+    if notebook.is_file():
+        gradescope.write(report, folder / "results.json")
+        _rewrite_outputs(notebook, report, graded)
     return graded
 
 
 def _rewrite_outputs(path: Path, report: GradeReport, graded: StudentGrade) -> None:
     """Replace each test cell's outputs by the sandbox's table lines and score."""
     nb = nbformat.read(path, as_version=4)
-    rows = {test_cell_id(c.question): c for c in graded.cells}
+    rows = {cell_id_of(c.question): c for c in graded.cells}
     for cell in nb.cells:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if cell.cell_type != "code" or grade_id not in rows:

@@ -1,0 +1,86 @@
+"""`make bench-nbgrader`: what the nbgrader channel costs, measured side by side in one run.
+
+Prints, on this machine:
+1. the release (`make release`'s nbgrader generate_assignment) and the handout zip: files, bytes;
+2. the solution notebook executed end to end as a student runs it (jupyter nbconvert --execute:
+   the walk-through's short trainings and every test cell, the CIFAR-10 ones included);
+3. for the solution submission: `make grade` on its .py files, then `nbgrader autograde` of the
+   submission (the whole notebook, test cells in batch mode) plus the sandbox grading step (the
+   gradebook writer), and their ratio (goal: at most 2);
+Numbers only; no pass/fail. Needs CIFAR-10 (HLCV_DATA_DIR or data/) for meaningful timings.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+ENV = {**os.environ, "PATH": f"{Path(PY).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+FILES = ("chain_rule.py", "two_layer_net.py", "hyperparams.py", "mlp.py")
+
+
+def timed(args: list[str], cwd: Path) -> float:
+    """Run a command (its output hidden unless it fails); its wall time in seconds."""
+    started = time.perf_counter()
+    done = subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed ({done.returncode}):\n{(done.stdout + done.stderr)[-3000:]}")
+    return time.perf_counter() - started
+
+
+def size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-notebook", action="store_true", help="skip the end-to-end notebook run (item 2)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="hlcv-nbgrader-bench-"))
+    try:
+        course = work / "course"
+        course.mkdir()
+        shutil.copyfile(ROOT / "course" / "nbgrader_config.py", course / "nbgrader_config.py")
+        timed([PY, "-m", "autograder.channels.nbgrader", "source", "--course", str(course)], ROOT)
+        release_s = timed([PY, "-m", "nbgrader", "generate_assignment", "ex2", "--force"], course)
+        files, nbytes = size(course / "release" / "ex2")
+        print(f"release:  {files} files, {nbytes / 1e3:.0f} kB (nbgrader generate_assignment {release_s:.1f} s)")
+        zip_path = work / "ex2-handout.zip"
+        timed([PY, "-m", "autograder.channels.handout", "--out", str(zip_path), "--build", str(work / "build")], ROOT)
+        print(f"handout:  {zip_path.stat().st_size / 1e3:.0f} kB zip")
+
+        if not args.skip_notebook:
+            run_dir = work / "notebook"
+            shutil.copytree(ROOT / "solution", run_dir)
+            notebook_s = timed([PY, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+                                "--ExecutePreprocessor.timeout=600", "--output", "executed.ipynb",
+                                "exercise2.ipynb"], run_dir)
+            print(f"solution notebook end to end (nbconvert --execute, test cells included): {notebook_s:.0f} s")
+
+        submission = course / "submitted" / "solution" / "ex2"
+        shutil.copytree(course / "release" / "ex2", submission)
+        shutil.copyfile(ROOT / "solution" / "exercise2.ipynb", submission / "exercise2.ipynb")
+        for name in FILES:
+            shutil.copyfile(ROOT / "solution" / name, submission / name)
+        make_s = timed(["make", "--no-print-directory", "grade", f"SUBMISSION={submission}"], ROOT)
+        autograde_s = timed([PY, "-m", "nbgrader", "autograde", "ex2"], course)
+        writer_s = timed([PY, "-m", "autograder.channels.nbgrader", "gradebook", "--course", str(course)], ROOT)
+        total = autograde_s + writer_s
+        print(f"make grade (solution files):             {make_s:6.0f} s")
+        print(f"nbgrader autograde (whole notebook):      {autograde_s:6.0f} s")
+        print(f"sandbox grading step (gradebook writer):  {writer_s:6.0f} s")
+        print(f"autograde + writer = {total:.0f} s = {total / make_s:.2f} x make grade (goal <= 2)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
