@@ -10,6 +10,11 @@ MARKERS = ("BEGIN SOLUTION", "END SOLUTION")
 MIN_LENGTH = 20  # shorter lines ("return probs") are too common to be evidence of a leak
 
 
+def distinctive(line: str) -> bool:
+    """Long enough, and not a bare block opener (`with torch.no_grad():` is no answer)."""
+    return len(line) >= MIN_LENGTH and not line.endswith(":")
+
+
 def text_lines(path: Path) -> list[str]:
     """The stripped lines of a text file; of a notebook, the lines of its cells' sources."""
     try:
@@ -34,7 +39,7 @@ def solution_lines() -> dict[str, set[str]]:
                 inside = True
             elif line.endswith("END SOLUTION"):
                 inside = False
-            elif inside and len(line) >= MIN_LENGTH:
+            elif inside and distinctive(line):
                 lines.add(line)
         assert lines, f"solution/{path.name} has no solution region: update this test"
         found[path.name] = lines
