@@ -49,8 +49,11 @@ def grade_cell(question: str, folder: str | os.PathLike | None = None) -> float:
     score = 0.0
     if only:  # (an empty selection would mean "every check" to the engine)
         report = _batch_report(folder) if batch else _grade(folder, only)
+        # The question's lines only; "graded by hand" counts only this question's manual points.
+        manual = {q: p for q, p in report.metadata.get("manual_points", {}).items() if q == question}
         part = GradeReport(report.submission, [r for r in report.results if r.check_id in only],
-                           metadata=report.metadata, execution_time_s=report.execution_time_s)
+                           metadata={**report.metadata, "manual_points": manual},
+                           execution_time_s=report.execution_time_s)
         print(terminal.render(part))
         score = float(part.score)
     for check_id in deferred:
