@@ -58,11 +58,10 @@ def main() -> None:
         print(f"handout:  {zip_path.stat().st_size / 1e3:.0f} kB zip")
 
         if not args.skip_notebook:
-            run_dir = work / "notebook"
-            shutil.copytree(ROOT / "solution", run_dir)
+            # In place (the notebook finds autograder/ one folder up); the result goes to `work`.
             notebook_s = timed([PY, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
-                                "--ExecutePreprocessor.timeout=600", "--output", "executed.ipynb",
-                                "exercise2.ipynb"], run_dir)
+                                "--ExecutePreprocessor.timeout=600", "--output-dir", str(work),
+                                "exercise2.ipynb"], ROOT / "solution")
             print(f"solution notebook end to end (nbconvert --execute, test cells included): {notebook_s:.0f} s")
 
         submission = course / "submitted" / "solution" / "ex2"

@@ -20,19 +20,23 @@ from __future__ import annotations
 
 import csv
 import html
-import os
+import subprocess
+import sys
 import time
 
 import pytest
 
-from autograder.channels.nbgrader.course import ASSIGNMENT, MANUAL_CELLS, NOTEBOOK, auto_points, quick_check_ids, cell_id_of
+import datasets
+from autograder.catalogue import all_checks
+from autograder.channels.nbgrader.course import (ASSIGNMENT, MANUAL_CELLS, NOTEBOOK, auto_points, cell_id_of,
+                                                 quick_check_ids)
 from autograder.channels.nbgrader.gradebook import write_student
 from autograder.engine import GradeConfig
 from course_helpers import (channels, grades, html_text, nbgrader, new_course, release_notebook,
                             solution_notebook, submit, trimmed)
-from grading_helpers import SOLUTION, STUDENT, copy_solution, mutate
+from grading_helpers import REPO, SOLUTION, STUDENT, copy_solution, mutate
 
-HAS_DATA = os.environ.get("HLCV_DATA_DIR") and __import__("datasets").npz_path().is_file()
+HAS_DATA = datasets.npz_path().is_file()  # HLCV_DATA_DIR or the repository's data/
 # nbgrader's per-cell limit in these tests (the course's is 180 s): the endless cell costs this
 # much; the longest other cell (the first test cell, which grades every quick check) takes ~15 s.
 LOOP_TIMEOUT_S = 45
@@ -91,7 +95,6 @@ def course(tmp_path_factory):
 
 def quick_points() -> dict[str, float]:
     """{question: automatic points without the CIFAR-10 trainings}."""
-    from autograder.catalogue import all_checks
     points: dict[str, float] = {}
     for chk in all_checks():
         if chk.points and chk.id in quick_check_ids():
@@ -108,8 +111,8 @@ def auto_scores(course, student) -> dict[str, float]:
 def test_the_solution_gets_every_automatic_point(course):
     """Does the solution get every automatic point, CIFAR-10 trainings included?"""
     if not HAS_DATA:
-        pytest.skip("CIFAR-10 is not set up (set HLCV_DATA_DIR to a folder with cifar10/cifar10.npz): "
-                    "the solution was graded on the quick checks only")
+        pytest.skip("CIFAR-10 is not set up (`make data`, or HLCV_DATA_DIR=<folder with "
+                    "cifar10/cifar10.npz>): the solution was graded on the quick checks only")
     assert auto_scores(course, "solution") == auto_points(), course["written"]["solution"].report.results
 
 
@@ -211,3 +214,18 @@ def test_a_notebook_that_breaks_autograde_still_gets_its_sandbox_grade(course):
     assert not (course["root"] / "autograded" / "crasher" / ASSIGNMENT).exists()
     assert all(score == 0 for score in auto_scores(course, "crasher").values())
     assert {c.question for c in course["written"]["crasher"].flags} == set(auto_points())
+
+
+def test_the_gradebook_command_reports_flags(course):
+    """Does `python -m autograder.channels.nbgrader gradebook` (what `make gradebook` runs) regrade,
+    print the flags and keep the tamperer at 0?"""
+    out = channels(course["root"], "gradebook", "--course", str(course["root"]), "--student", "tamperer")
+    assert "tamperer: 0/" in out and "FLAG" in out and "1 submission(s) written" in out, out
+    assert all(score == 0 for score in auto_scores(course, "tamperer").values())
+
+
+def test_the_gradebook_command_says_what_to_run_first(tmp_path):
+    """Without a gradebook, does the command exit 3 and name `nbgrader autograde`?"""
+    done = subprocess.run([sys.executable, "-m", "autograder.channels.nbgrader", "gradebook", "--course",
+                           str(tmp_path)], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 3 and "nbgrader autograde ex2" in done.stderr, done.stderr
