@@ -26,13 +26,24 @@ ENV = {**os.environ, "PATH": f"{Path(PY).parent}{os.pathsep}{os.environ.get('PAT
 FILES = ("chain_rule.py", "two_layer_net.py", "hyperparams.py", "mlp.py")
 
 
-def timed(args: list[str], cwd: Path) -> float:
-    """Run a command (its output hidden unless it fails); its wall time in seconds."""
+def timed(args: list[str], cwd: Path, show: str = "") -> float:
+    """Run a command; its wall time in seconds. Prints its output lines that start with `show`."""
     started = time.perf_counter()
     done = subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"{' '.join(args)} failed ({done.returncode}):\n{(done.stdout + done.stderr)[-3000:]}")
+    for line in done.stdout.splitlines():
+        if show and line.startswith(show):
+            print(f"    {line}")
     return time.perf_counter() - started
+
+
+def cell_errors(notebook: Path) -> list[str]:
+    """'cell N: error' for every cell of an executed notebook that ended in an error."""
+    import nbformat
+    nb = nbformat.read(notebook, as_version=4)
+    return [f"cell {i}: {o.get('ename')}: {o.get('evalue', '')[:80]}" for i, c in enumerate(nb.cells)
+            for o in c.get("outputs", []) if o.get("output_type") == "error"]
 
 
 def size(folder: Path) -> tuple[int, int]:
@@ -63,18 +74,22 @@ def main() -> None:
                                 "--ExecutePreprocessor.timeout=600", "--output-dir", str(work),
                                 "exercise2.ipynb"], ROOT / "solution")
             print(f"solution notebook end to end (nbconvert --execute, test cells included): {notebook_s:.0f} s")
+            print(f"    cells that ended in an error: {cell_errors(work / 'exercise2.ipynb') or 'none'}")
 
         submission = course / "submitted" / "solution" / "ex2"
         shutil.copytree(course / "release" / "ex2", submission)
         shutil.copyfile(ROOT / "solution" / "exercise2.ipynb", submission / "exercise2.ipynb")
         for name in FILES:
             shutil.copyfile(ROOT / "solution" / name, submission / name)
-        make_s = timed(["make", "--no-print-directory", "grade", f"SUBMISSION={submission}"], ROOT)
-        autograde_s = timed([PY, "-m", "nbgrader", "autograde", "ex2"], course)
-        writer_s = timed([PY, "-m", "autograder.channels.nbgrader", "gradebook", "--course", str(course)], ROOT)
-        total = autograde_s + writer_s
+        make_s = timed(["make", "--no-print-directory", "grade", f"SUBMISSION={submission}"], ROOT, "Total")
         print(f"make grade (solution files):             {make_s:6.0f} s")
+        autograde_s = timed([PY, "-m", "nbgrader", "autograde", "ex2"], course)
+        autograded = course / "autograded" / "solution" / "ex2" / "exercise2.ipynb"
         print(f"nbgrader autograde (whole notebook):      {autograde_s:6.0f} s")
+        print(f"    cells that ended in an error: {cell_errors(autograded) or 'none'}")
+        writer_s = timed([PY, "-m", "autograder.channels.nbgrader", "gradebook", "--course", str(course)],
+                         ROOT, "solution")
+        total = autograde_s + writer_s
         print(f"sandbox grading step (gradebook writer):  {writer_s:6.0f} s")
         print(f"autograde + writer = {total:.0f} s = {total / make_s:.2f} x make grade (goal <= 2)")
     finally:

@@ -72,6 +72,9 @@ def write_student(course: Path, assignment: str, student: str, only: list[str] |
                                     f"`nbgrader autograde {assignment}` first")
     report = grade(folder, only=only, config=config)
     scores = report.question_scores()
+    # What the kernel said: stored in the notebook by an earlier run of this writer (auto_score
+    # then holds the sandbox's points), else nbgrader's auto_score; nothing when autograde failed.
+    earlier = _kernel_scores(notebook) if notebook.is_file() else {}
     graded = StudentGrade(student, report)
     with Gradebook(db_url or f"sqlite:///{course / 'gradebook.db'}") as gb:
         for question, max_points in auto_points().items():
@@ -83,7 +86,7 @@ def write_student(course: Path, assignment: str, student: str, only: list[str] |
             except MissingEntry:  # autograde never reached this cell's row: nothing to overwrite
                 graded.cells.append(CellGrade(question, None, sandbox, max_points, comparable))
                 continue
-            kernel = cell.auto_score
+            kernel = earlier.get(question, cell.auto_score) if notebook.is_file() else None
             row = CellGrade(question, kernel, sandbox, max_points, comparable)
             cell.auto_score = sandbox
             # A disagreement needs a person; an agreement keeps what nbgrader decided (a manual
@@ -98,8 +101,23 @@ def write_student(course: Path, assignment: str, student: str, only: list[str] |
     return graded
 
 
+KERNEL_KEY = "hlcv_kernel_score"  # cell metadata: the kernel's score, kept when outputs are replaced
+
+
+def _kernel_scores(path: Path) -> dict[str, float | None]:
+    """{question: the kernel's score} saved in the autograded notebook by an earlier write."""
+    nb = nbformat.read(path, as_version=4)
+    saved = {}
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        if KERNEL_KEY in cell.metadata and grade_id.startswith(cell_id_of("")):
+            saved[grade_id[len(cell_id_of("")):]] = cell.metadata[KERNEL_KEY]
+    return saved
+
+
 def _rewrite_outputs(path: Path, report: GradeReport, graded: StudentGrade) -> None:
-    """Replace each test cell's outputs by the sandbox's table lines and score."""
+    """Replace each test cell's outputs by the sandbox's table lines and score (the kernel's
+    score goes into the cell's metadata, so that a second run still compares with it)."""
     nb = nbformat.read(path, as_version=4)
     rows = {cell_id_of(c.question): c for c in graded.cells}
     for cell in nb.cells:
@@ -115,6 +133,7 @@ def _rewrite_outputs(path: Path, report: GradeReport, graded: StudentGrade) -> N
             kernel = "no result" if row.kernel is None else f"{row.kernel:g}"
             text += (f"note: the notebook's own run of this cell gave {kernel}, not {row.comparable:g}; "
                      "the course's grade above counts.\n")
+        cell.metadata[KERNEL_KEY] = row.kernel
         cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text),
                         nbformat.v4.new_output("execute_result", data={"text/plain": repr(row.sandbox)},
                                                execution_count=cell.get("execution_count"))]
