@@ -6,7 +6,7 @@ Prints, on this machine:
    the walk-through's short trainings and every test cell, the CIFAR-10 ones included);
 3. for the solution submission: `make grade` on its .py files, then `nbgrader autograde` of the
    submission (the whole notebook, test cells in batch mode) plus the sandbox grading step (the
-   gradebook writer), and their ratio (goal: at most 2);
+   gradebook writer), `make grade` again, and the ratio to the mean of the two (goal: at most 2);
 Numbers only; no pass/fail. Needs CIFAR-10 (HLCV_DATA_DIR or data/) for meaningful timings.
 """
 from __future__ import annotations
@@ -91,7 +91,13 @@ def main() -> None:
                          ROOT, "solution")
         total = autograde_s + writer_s
         print(f"sandbox grading step (gradebook writer):  {writer_s:6.0f} s")
-        print(f"autograde + writer = {total:.0f} s = {total / make_s:.2f} x make grade (goal <= 2)")
+        # make grade again: on a shared machine the load drifts, so the ratio uses the mean of
+        # the runs before and after.
+        again_s = timed(["make", "--no-print-directory", "grade", f"SUBMISSION={submission}"], ROOT)
+        print(f"make grade again:                         {again_s:6.0f} s")
+        make_mean = (make_s + again_s) / 2
+        print(f"autograde + writer = {total:.0f} s = {total / make_mean:.2f} x make grade "
+              f"(mean {make_mean:.0f} s; goal <= 2)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -30,7 +30,7 @@ import datasets
 from autograder.catalogue import all_checks
 from autograder.channels.nbgrader.course import (ASSIGNMENT, MANUAL_CELLS, NOTEBOOK, auto_points, cell_id_of,
                                                  quick_check_ids)
-from autograder.channels.nbgrader.gradebook import write_student
+from autograder.channels.nbgrader.gradebook import submitted_students, write_student
 from autograder.engine import GradeConfig
 from course_helpers import (channels, grades, html_text, nbgrader, new_course, release_notebook,
                             solution_notebook, submit, trimmed)
@@ -214,6 +214,7 @@ def test_a_notebook_that_breaks_autograde_still_gets_its_sandbox_grade(course):
     assert not (course["root"] / "autograded" / "crasher" / ASSIGNMENT).exists()
     assert all(score == 0 for score in auto_scores(course, "crasher").values())
     assert {c.question for c in course["written"]["crasher"].flags} == set(auto_points())
+    assert "crasher" in submitted_students(course["root"], ASSIGNMENT), "`make gradebook` would skip it"
 
 
 def test_the_gradebook_command_reports_flags(course):

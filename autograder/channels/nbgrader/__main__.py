@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     book.add_argument("--course", type=Path, default=Path("course"), help="course folder (default: course)")
     book.add_argument("--assignment", default="ex2", help="default: ex2")
     book.add_argument("--student", action="append", default=None,
-                      help="grade only this student (repeatable; default: every autograded one)")
+                      help="grade only this student (repeatable; default: every submitted one)")
     book.add_argument("--only", default="", help="comma-separated questions or check ids (default: all); "
                       "the checks left out score 0 in the gradebook")
     args = parser.parse_args(argv)
@@ -38,12 +38,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _gradebook(args) -> int:
-    from .gradebook import autograded_students, summary, write_student
+    from .gradebook import submitted_students, summary, write_student
     if not (args.course / "gradebook.db").is_file():
         print(f"error: {args.course / 'gradebook.db'} does not exist: run `nbgrader autograde "
               f"{args.assignment}` in {args.course} first", file=sys.stderr)
         return EXIT_FAILED
-    students = args.student or autograded_students(args.course, args.assignment)
+    students = args.student or submitted_students(args.course, args.assignment)
     if not students:
         print(f"error: no folder {args.course}/autograded/*/{args.assignment}: run `nbgrader autograde "
               f"{args.assignment}` first", file=sys.stderr)

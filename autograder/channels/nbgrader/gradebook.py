@@ -140,10 +140,15 @@ def _rewrite_outputs(path: Path, report: GradeReport, graded: StudentGrade) -> N
     nbformat.write(nb, path)
 
 
-def autograded_students(course: Path, assignment: str) -> list[str]:
-    """The students with an autograded folder of `assignment`, sorted."""
-    root = course / "autograded"
-    return sorted(p.name for p in root.iterdir() if (p / assignment).is_dir()) if root.is_dir() else []
+def submitted_students(course: Path, assignment: str) -> list[str]:
+    """The students with a submitted or an autograded folder of `assignment`, sorted (a notebook
+    that made autograde fail leaves no autograded folder, and still needs its grade)."""
+    found = set()
+    for step in ("submitted", "autograded"):
+        root = course / step
+        if root.is_dir():
+            found |= {p.name for p in root.iterdir() if (p / assignment).is_dir()}
+    return sorted(found)
 
 
 def summary(graded: StudentGrade) -> str:
