@@ -70,3 +70,23 @@ bench-isolation: venv ## print the cost of isolating student code (a full grade 
 
 clean: ## remove the virtual environment and reports (keeps data/)
 	rm -rf $(VENV) reports .pytest_cache
+
+# ---- nbgrader and the student handout (autograder/channels/) ----
+COURSE ?= course
+.PHONY: release gradebook handout bench-nbgrader
+
+release: venv ## nbgrader release: fill $(COURSE)/source/ex2, run nbgrader generate_assignment
+	$(PY) -m autograder.channels.nbgrader source --course $(COURSE)
+	@# nbgrader runs `alembic` (its database migrations) from PATH: the venv's bin/ goes first.
+	cd $(COURSE) && PATH="$(abspath $(VENV))/bin:$$PATH" $(abspath $(PY)) -m nbgrader generate_assignment ex2 --force || \
+	  { echo "hint: run nbgrader from $(COURSE)/ (it reads nbgrader_config.py there); see the README's nbgrader section"; exit 1; }
+
+gradebook: venv ## after nbgrader autograde: write the sandbox's points into $(COURSE)/gradebook.db
+	$(PY) -m autograder.channels.nbgrader gradebook --course $(COURSE) || \
+	  { echo "hint: run 'cd $(COURSE) && nbgrader autograde ex2' first"; exit 1; }
+
+handout: venv ## build dist/ex2-handout.zip (student files, notebook, grader, Makefile; no solution)
+	$(PY) -m autograder.channels.handout
+
+bench-nbgrader: venv ## time nbgrader autograde + the gradebook writer against make grade; release size
+	$(PY) bench/nbgrader_speed.py

@@ -12,10 +12,12 @@ import re
 import sys
 from pathlib import Path
 
+from .assign_notebook import NotebookMarkerError, skeleton_notebook
+
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 TODO = re.compile(r"#\s*TODO\((Q\w+)\):\s*(.+)$")
 GENERATED = "# Generated from solution/ by `make student`; edit the TODO regions only.\n"
-COPIED_SUFFIXES = (".py",)
+COPIED_SUFFIXES = (".py", ".ipynb")
 
 
 class MarkerError(ValueError):
@@ -72,8 +74,9 @@ def _todo_above(out: list[str], name: str, line_no: int) -> tuple[str, str]:
 
 
 def generate(source_dir: Path) -> dict[str, str]:
-    """{file name: skeleton text} for every solution file."""
-    return {path.name: skeleton(path.read_text(), str(path))
+    """{file name: skeleton text} for every solution file (the .py files and the notebook)."""
+    makers = {".py": skeleton, ".ipynb": skeleton_notebook}
+    return {path.name: makers[path.suffix](path.read_text(), str(path))
             for path in sorted(source_dir.iterdir()) if path.suffix in COPIED_SUFFIXES}
 
 
@@ -94,7 +97,7 @@ def run_assign(args) -> int:
             print(f"{args.target}/ is up to date with {args.source}/")
             return 0
         files = generate(args.source)
-    except MarkerError as exc:
+    except (MarkerError, NotebookMarkerError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
     args.target.mkdir(parents=True, exist_ok=True)

@@ -58,7 +58,7 @@ def test_generating_from_solution_reproduces_student():
     """Does generating from solution/ reproduce student/ byte for byte (no stale files)?"""
     assert stale_files(SOLUTION, STUDENT) == []
     expected = generate(SOLUTION)
-    assert sorted(expected) == sorted(SUBMISSION_PY)
+    assert sorted(expected) == sorted(SUBMISSION_PY + ("exercise2.ipynb",))  # + the notebook (tests/nbgrader)
     for name, text in expected.items():
         assert (STUDENT / name).read_bytes() == text.encode(), f"student/{name} differs"
 

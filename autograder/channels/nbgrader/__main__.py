@@ -1,0 +1,67 @@
+"""`python -m autograder.channels.nbgrader source|gradebook`: fill the course's source, write the gradebook.
+
+Exit codes: 0 when the command did its work (flagged cells included); 3 when it could not run
+(a missing folder or gradebook).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED = 0, 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.channels.nbgrader", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    source = commands.add_parser("source", help="fill COURSE/source/ex2/ for `nbgrader generate_assignment`")
+    source.add_argument("--course", type=Path, default=Path("course"), help="course folder (default: course)")
+    book = commands.add_parser("gradebook", help="after `nbgrader autograde`: grade every autograded "
+                               "submission in the sandbox and write its points into the gradebook")
+    book.add_argument("--course", type=Path, default=Path("course"), help="course folder (default: course)")
+    book.add_argument("--assignment", default="ex2", help="default: ex2")
+    book.add_argument("--student", action="append", default=None,
+                      help="grade only this student (repeatable; default: every submitted one)")
+    book.add_argument("--only", default="", help="comma-separated questions or check ids (default: all); "
+                      "the checks left out score 0 in the gradebook")
+    args = parser.parse_args(argv)
+
+    if args.command == "source":
+        from ..handout.package import REPO, assemble
+        from .course import ASSIGNMENT, NOTEBOOK
+        # The instructor's notebook (generate_assignment strips its answers) and student/'s skeletons.
+        folder = assemble(args.course / "source" / ASSIGNMENT, REPO / "solution" / f"{NOTEBOOK}.ipynb")
+        print(f"wrote {folder}: now run `nbgrader generate_assignment {ASSIGNMENT}` in {args.course}")
+        return EXIT_OK
+    return _gradebook(args)
+
+
+def _gradebook(args) -> int:
+    from .gradebook import submitted_students, summary, write_student
+    if not (args.course / "gradebook.db").is_file():
+        print(f"error: {args.course / 'gradebook.db'} does not exist: run `nbgrader autograde "
+              f"{args.assignment}` in {args.course} first", file=sys.stderr)
+        return EXIT_FAILED
+    students = args.student or submitted_students(args.course, args.assignment)
+    if not students:
+        print(f"error: no folder {args.course}/autograded/*/{args.assignment}: run `nbgrader autograde "
+              f"{args.assignment}` first", file=sys.stderr)
+        return EXIT_FAILED
+    only = [q for q in args.only.split(",") if q.strip()] or None
+    flagged = 0
+    for student in students:
+        try:
+            graded = write_student(args.course, args.assignment, student, only=only)
+        except (FileNotFoundError, ValueError) as exc:
+            print(f"error: {student}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        flagged += len(graded.flags)
+        print(summary(graded))
+    print(f"{len(students)} submission(s) written to the gradebook; {flagged} cell(s) flagged "
+          "(the notebook's own result differed; formgrader lists them as needing manual grading)")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""The gradebook writer: after `nbgrader autograde`, the points that count come from the sandbox.
+
+`nbgrader autograde` runs the student's notebook, and every cell the student wrote runs in the
+same kernel as the test cells before them, so a student cell can replace whatever a test cell
+calls. This writer therefore grades each `autograded/<student>/<assignment>/` folder with the
+engine (outside any kernel: only the submission's .py files are copied into the sandbox's
+children) and writes each question's points into nbgrader's gradebook as the test cell's
+`auto_score`. A cell whose in-kernel score differs is flagged: it is printed, marked as needing
+manual grading (formgrader lists it), and its output in the autograded notebook (what
+`nbgrader generate_feedback` renders) is replaced by the sandbox's lines.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+
+from ...engine import GradeConfig, grade
+from ...reporters import gradescope, terminal
+from ...results import GradeReport
+from .course import CIFAR_CHECKS, NOTEBOOK, auto_points, cell_id_of
+
+
+@dataclass
+class CellGrade:
+    """One test cell of one student: what the kernel wrote and what the sandbox measured."""
+
+    question: str
+    kernel: float | None   # auto_score nbgrader stored from the kernel's output (None: no row)
+    sandbox: float         # the engine's points, now in the gradebook
+    max_points: float
+    comparable: float      # the sandbox's points for the checks the kernel grades (no CIFAR training)
+
+    @property
+    def flagged(self) -> bool:
+        return self.kernel is None or not math.isclose(self.kernel, self.comparable, abs_tol=1e-6)
+
+
+@dataclass
+class StudentGrade:
+    student: str
+    report: GradeReport
+    cells: list[CellGrade] = field(default_factory=list)
+
+    @property
+    def flags(self) -> list[CellGrade]:
+        return [c for c in self.cells if c.flagged]
+
+
+def write_student(course: Path, assignment: str, student: str, only: list[str] | None = None,
+                  config: GradeConfig = GradeConfig(), db_url: str | None = None) -> StudentGrade:
+    """Grade autograded/<student>/<assignment>/ and write its points into the gradebook.
+
+    `only` restricts the grade to some questions or check ids (as `make grade Q=...`); a check
+    left out scores 0 in its cell. Also writes results.json beside the notebook (the same file
+    `make grade` writes) and replaces the test cells' outputs in the autograded notebook. When
+    autograde failed on the notebook (no autograded copy), the submitted files are graded and
+    every cell is flagged.
+    """
+    folder = course / "autograded" / student / assignment
+    notebook = folder / f"{NOTEBOOK}.ipynb"
+    if not notebook.is_file():
+        # nbgrader removes the autograded folder when the notebook made autograde fail (e.g. a
+        # cell that prints more points than the cell is worth); the .py files that count are
+        # the submitted ones (autograde never overwrites them), so grade those.
+        folder = course / "submitted" / student / assignment
+        if not folder.is_dir():
+            raise FileNotFoundError(f"neither {notebook} nor {folder} exists: run "
+                                    f"`nbgrader autograde {assignment}` first")
+    report = grade(folder, only=only, config=config)
+    scores = report.question_scores()
+    # What the kernel said: stored in the notebook by an earlier run of this writer (auto_score
+    # then holds the sandbox's points), else nbgrader's auto_score; nothing when autograde failed.
+    earlier = _kernel_scores(notebook) if notebook.is_file() else {}
+    graded = StudentGrade(student, report)
+    with Gradebook(db_url or f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for question, max_points in auto_points().items():
+            sandbox = scores.get(question, (0.0, max_points))[0]
+            comparable = round(sum(r.points for r in report.results
+                                   if r.question == question and r.check_id not in CIFAR_CHECKS), 4)
+            try:
+                cell = gb.find_grade(cell_id_of(question), NOTEBOOK, assignment, student)
+            except MissingEntry:  # autograde never reached this cell's row: nothing to overwrite
+                graded.cells.append(CellGrade(question, None, sandbox, max_points, comparable))
+                continue
+            kernel = earlier.get(question, cell.auto_score) if notebook.is_file() else None
+            row = CellGrade(question, kernel, sandbox, max_points, comparable)
+            cell.auto_score = sandbox
+            # A disagreement needs a person; an agreement keeps what nbgrader decided (a manual
+            # score a grader already gave stays, and still wins over auto_score).
+            if row.flagged:
+                cell.needs_manual_grade = True
+            graded.cells.append(row)
+        gb.db.commit()
+    if notebook.is_file():
+        gradescope.write(report, folder / "results.json")
+        _rewrite_outputs(notebook, report, graded)
+    return graded
+
+
+KERNEL_KEY = "hlcv_kernel_score"  # cell metadata: the kernel's score, kept when outputs are replaced
+
+
+def _kernel_scores(path: Path) -> dict[str, float | None]:
+    """{question: the kernel's score} saved in the autograded notebook by an earlier write."""
+    nb = nbformat.read(path, as_version=4)
+    saved = {}
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        if KERNEL_KEY in cell.metadata and grade_id.startswith(cell_id_of("")):
+            saved[grade_id[len(cell_id_of("")):]] = cell.metadata[KERNEL_KEY]
+    return saved
+
+
+def _rewrite_outputs(path: Path, report: GradeReport, graded: StudentGrade) -> None:
+    """Replace each test cell's outputs by the sandbox's table lines and score (the kernel's
+    score goes into the cell's metadata, so that a second run still compares with it)."""
+    nb = nbformat.read(path, as_version=4)
+    rows = {cell_id_of(c.question): c for c in graded.cells}
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if cell.cell_type != "code" or grade_id not in rows:
+            continue
+        row = rows[grade_id]
+        part = GradeReport(report.submission, [r for r in report.results if r.question == row.question],
+                           execution_time_s=report.execution_time_s)
+        text = ("Graded outside the notebook by the course's grader (the points that count):\n"
+                + terminal.render(part, width=110) + "\n")
+        if row.flagged:
+            kernel = "no result" if row.kernel is None else f"{row.kernel:g}"
+            text += (f"note: the notebook's own run of this cell gave {kernel}, not {row.comparable:g}; "
+                     "the course's grade above counts.\n")
+        cell.metadata[KERNEL_KEY] = row.kernel
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text),
+                        nbformat.v4.new_output("execute_result", data={"text/plain": repr(row.sandbox)},
+                                               execution_count=cell.get("execution_count"))]
+    nbformat.write(nb, path)
+
+
+def submitted_students(course: Path, assignment: str) -> list[str]:
+    """The students with a submitted or an autograded folder of `assignment`, sorted (a notebook
+    that made autograde fail leaves no autograded folder, and still needs its grade)."""
+    found = set()
+    for step in ("submitted", "autograded"):
+        root = course / step
+        if root.is_dir():
+            found |= {p.name for p in root.iterdir() if (p / assignment).is_dir()}
+    return sorted(found)
+
+
+def summary(graded: StudentGrade) -> str:
+    """One line per question (kernel vs sandbox), flags marked, then the total."""
+    lines = [f"{graded.student}: {graded.report.score:g}/{graded.report.max_score:g} automatic points "
+             f"({graded.report.execution_time_s:.1f} s)"]
+    for c in graded.cells:
+        kernel = "-" if c.kernel is None else f"{c.kernel:g}"
+        mark = "  FLAG: the notebook's own result differs" if c.flagged else ""
+        lines.append(f"  {c.question:4} sandbox {c.sandbox:g}/{c.max_points:g}  kernel {kernel}{mark}")
+    return "\n".join(lines)
