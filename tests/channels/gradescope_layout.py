@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 from autograder.channels.gradescope import pack
+from datasets.paths import data_dir
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 TOP_FIELDS = {"score": (int, float), "execution_time": (int, float), "output": str, "visibility": str,
@@ -42,7 +43,8 @@ def run_autograder(root: Path, only: str = "", python: str = sys.executable, tim
                    **variables: str) -> tuple[subprocess.CompletedProcess, dict]:
     """Run root/source/run_autograder as Gradescope would (from root); returns (process, results)."""
     env = {k: v for k, v in os.environ.items() if k not in ("AUTOGRADER_ONLY", "AUTOGRADER_DEADLINE_S")}
-    env.update(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=python, **variables)
+    # setup.sh's data folder stands in as the project's own (HLCV_DATA_DIR, else <repo>/data)
+    env.update(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=python, HLCV_DATA_DIR=str(data_dir()), **variables)
     if only:
         env["AUTOGRADER_ONLY"] = only
     proc = subprocess.run([str(root / "source" / "run_autograder")], cwd=root, env=env, text=True,

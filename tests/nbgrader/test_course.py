@@ -35,6 +35,7 @@ from autograder.engine import GradeConfig
 from course_helpers import (channels, grades, html_text, nbgrader, new_course, release_notebook,
                             solution_notebook, submit, trimmed)
 from grading_helpers import REPO, SOLUTION, STUDENT, copy_solution, mutate
+from mutants_table import GRAD_W1, GRAD_W2
 
 HAS_DATA = datasets.npz_path().is_file()  # HLCV_DATA_DIR or the repository's data/
 # nbgrader's per-cell limit in these tests (the course's is 180 s): the endless cell costs this
@@ -59,9 +60,8 @@ def course(tmp_path_factory):
     root = new_course(tmp_path_factory.mktemp("nbgrader") / "course")
     work = tmp_path_factory.mktemp("submissions")
     buggy = copy_solution(work / "buggy")
-    mutate(buggy, "two_layer_net.py", [
-        ('grads["W2"] = a1.T @ dz3 + (2.0 * reg) * W2', 'grads["W2"] = a1.T @ dz3 + reg * W2'),
-        ('grads["W1"] = X.T @ dz1 + (2.0 * reg) * W1', 'grads["W1"] = X.T @ dz1 + reg * W1')])
+    mutate(buggy, "two_layer_net.py", [(GRAD_W2, GRAD_W2.replace("(2.0 * reg)", "reg")),
+                                       (GRAD_W1, GRAD_W1.replace("(2.0 * reg)", "reg"))])
     looper = copy_solution(work / "looper")
     mutate(looper, "chain_rule.py", [("return float(np.dot(y, y))", "while True:  # never returns\n        pass")])
     submit(root, "solution", trimmed(solution_notebook()), SOLUTION)

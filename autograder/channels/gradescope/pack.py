@@ -12,14 +12,14 @@ import sys
 import zipfile
 from pathlib import Path
 
+from .. import INSTRUCTOR_ONLY
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 ROOT_FILES = {"setup.sh": 0o755, "run_autograder": 0o755, "requirements.txt": 0o644}
 PACKAGES = ("autograder", "datasets")
 SHIPPED_SUFFIXES = (".py",)
-# The instructor's generator of student/ is not needed to grade, and it spells out the solution
-# markers: leaving it out keeps the zip free of them.
-LEFT_OUT = ("autograder/assign.py",)
+LEFT_OUT = tuple(f"autograder/{name}" for name in INSTRUCTOR_ONLY)  # see channels/__init__.py
 # Fixed timestamps: the same sources always give the same bytes.
 EPOCH = (2024, 1, 1, 0, 0, 0)
 

@@ -12,13 +12,13 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from .. import INSTRUCTOR_ONLY
 from ..nbgrader.course import NOTEBOOK, SUBMISSION_FILES
 
 REPO = Path(__file__).resolve().parents[3]
 TEMPLATES = Path(__file__).with_name("templates")
 PACKAGES = ("autograder", "datasets")
-# assign*.py turn solution/ into student/: instructor tools that hold the solution markers.
-SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "assign.py", "assign_notebook.py")
+SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", *INSTRUCTOR_ONLY)  # see channels/__init__.py
 HANDOUT_NAME = "ex2-handout"
 
 
