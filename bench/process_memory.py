@@ -34,7 +34,11 @@ def role(process: psutil.Process) -> str:
         return "channel (run.py)"
     if "channels.batch" in line:
         return "batch driver"
-    return "other (" + (Path(process.cmdline()[0]).name if line else "?") + ")"
+    try:
+        command = process.cmdline()
+    except psutil.Error:  # it ended while we looked
+        command = []
+    return "other (" + (Path(command[0]).name if command else "?") + ")"
 
 
 def pss_mb(process: psutil.Process) -> float:

@@ -81,7 +81,7 @@ def _probe_process(workdir: Path, request: dict, probe) -> int:
     input_type, output_type = exchange.PROBES[request["probe"]]
     started = time.perf_counter()
     try:
-        inputs = exchange.decode(input_type, transport.read(workdir, "in_"))
+        inputs = exchange.decode(input_type, transport.read(workdir, "in_", map_large=True))
         outputs = probe(inputs, Submission(submission))
         if type(outputs) is not output_type:  # a grader bug: the probe broke its own contract
             raise TypeError(f"probe {request['probe']} returned {type(outputs).__name__}")

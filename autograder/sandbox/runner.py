@@ -198,6 +198,8 @@ def _spawn_child(workdir: Path, limits: Limits, threads: int, isolation: Isolati
             killed = False
         except subprocess.TimeoutExpired:
             returncode, killed = -signal.SIGKILL, True
+        if isolation.level == "namespaces" and returncode > 128:
+            returncode = -(returncode - 128)  # bubblewrap relays a child killed by signal s as 128 + s
         kill_group(process.pid)
         try:
             process.wait(timeout=10)

@@ -23,18 +23,30 @@ class TransportError(ValueError):
     """The child's output is not plain data of the agreed form."""
 
 
+LARGE_BYTES = 32 * 2**20  # arrays above this get a .npy file of their own, which a child can map
+FILES_KEY = "__npy_files__"
+
+
 def write(folder: Path, data: dict[str, Any], prefix: str) -> None:
-    """Write `data` as `<prefix>arrays.npz` (ndarrays) plus `<prefix>values.json` (everything else)."""
+    """Write `data` as `<prefix>arrays.npz` (ndarrays) plus `<prefix>values.json` (everything
+    else); an array larger than LARGE_BYTES goes to `<prefix>large-<i>.npy` instead."""
     arrays = {k: v for k, v in data.items() if isinstance(v, np.ndarray)}
     values = {k: to_json(v) for k, v in data.items() if not isinstance(v, np.ndarray)}
+    large = {k: f"{prefix}large-{i}.npy" for i, k in enumerate(k for k, v in arrays.items() if v.nbytes > LARGE_BYTES)}
+    for key, name in large.items():
+        np.save(folder / name, arrays.pop(key))
+    if large:
+        values[FILES_KEY] = large
     np.savez(folder / (prefix + ARRAYS), **arrays)
     (folder / (prefix + VALUES)).write_text(json.dumps(values, allow_nan=True))
 
 
-def read(folder: Path, prefix: str, max_bytes: int = 512 * 2**20) -> dict[str, Any]:
+def read(folder: Path, prefix: str, max_bytes: int = 512 * 2**20, map_large: bool = False) -> dict[str, Any]:
     """Read what `write` wrote; raises TransportError on anything that is not plain data.
 
     Files are opened without following links and must be regular files of at most max_bytes.
+    With map_large (a child reading the grader's inputs), the large arrays are memory-mapped
+    read-only: their pages stay file-backed, which the kernel can reclaim under a memory limit.
     """
     data: dict[str, Any] = {}
     values_path = folder / (prefix + VALUES)
@@ -45,7 +57,12 @@ def read(folder: Path, prefix: str, max_bytes: int = 512 * 2**20) -> dict[str, A
         raise TransportError(f"{values_path.name} is not valid JSON: {exc}") from None
     if not isinstance(loaded, dict):
         raise TransportError(f"{values_path.name} does not hold an object")
+    large = loaded.pop(FILES_KEY, {})
     data.update(loaded)
+    if not isinstance(large, dict):
+        raise TransportError(f"{values_path.name}: {FILES_KEY} is not an object")
+    for key, name in large.items():
+        data[key] = _large_array(folder, str(name), max_bytes, map_large, key)
     try:
         with open_regular(arrays_path, max_bytes) as handle, np.load(handle, allow_pickle=False) as npz:
             for key in npz.files:
@@ -55,6 +72,21 @@ def read(folder: Path, prefix: str, max_bytes: int = 512 * 2**20) -> dict[str, A
     except Exception as exc:  # a corrupt or forged file: np.load raises many kinds of errors
         raise TransportError(f"{arrays_path.name} could not be read: {exc}") from None
     return data
+
+
+def _large_array(folder: Path, name: str, max_bytes: int, mapped: bool, key: str) -> np.ndarray:
+    if "/" in name or not name.endswith(".npy"):
+        raise TransportError(f"{key}: {name!r} is not a file name of this folder")
+    try:
+        with open_regular(folder / name, max_bytes) as handle:
+            if not mapped:
+                return checked_array(np.load(handle, allow_pickle=False), key)
+        # The grader wrote it (checked above: a regular file, not a link): map, don't copy.
+        return checked_array(np.asarray(np.load(folder / name, mmap_mode="r", allow_pickle=False)), key)
+    except TransportError:
+        raise
+    except Exception as exc:
+        raise TransportError(f"{name} could not be read: {exc}") from None
 
 
 def open_regular(path: Path, max_bytes: int | None = None) -> io.BufferedReader:
