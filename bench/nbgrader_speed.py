@@ -22,7 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
-ENV = {**os.environ, "PATH": f"{Path(PY).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+# The course's copy of datasets/ would look for data/ inside the course: point it at the project's.
+ENV = {**os.environ, "PATH": f"{Path(PY).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+       "HLCV_DATA_DIR": os.environ.get("HLCV_DATA_DIR") or str(ROOT / "data")}
 FILES = ("chain_rule.py", "two_layer_net.py", "hyperparams.py", "mlp.py")
 
 
