@@ -50,9 +50,9 @@ class Box:
         self.work_root.chmod(0o711)
         self.launcher = Launcher(child_env(self.work_root, 1), self.isolation, self.work_root)
 
-    def run(self, submission: Path, body_limits=TOY, mode: str = "fork", **inputs):
-        return run_probe(submission, FILES, "two_layer_net.probabilities", inputs or _toy_inputs(),
-                         body_limits, launcher=self.launcher if mode == "fork" else None,
+    def run(self, submission: Path, limits=TOY, mode: str = "fork"):
+        return run_probe(submission, FILES, "two_layer_net.probabilities", _toy_inputs(),
+                         limits, launcher=self.launcher if mode == "fork" else None,
                          isolation=self.isolation, work_root=self.work_root)
 
     def close(self) -> None:

@@ -8,7 +8,6 @@ and the runner then spawns a fresh interpreter for that probe instead: slower, n
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys

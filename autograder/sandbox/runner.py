@@ -95,7 +95,7 @@ def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: Any,
         returncode, timed_out = _supervised_ending(workdir, *forked)
         elapsed = time.perf_counter() - started
         output = _tail(workdir / "stdout.txt") + _tail(workdir / "stderr.txt")
-        status = _read_status(workdir)
+        status = _read_json(workdir / "status.json")
         if timed_out:
             raise ProbeFailure("timeout", f"timed out after {limits.wall_s:.0f} s (an endless loop, "
                                "or far more work than needed?)", output=output)
@@ -206,10 +206,6 @@ def _spawn_child(workdir: Path, limits: Limits, threads: int, isolation: Isolati
         except subprocess.TimeoutExpired:
             pass
     return returncode, killed
-
-
-def _read_status(workdir: Path) -> dict | None:
-    return _read_json(workdir / "status.json")
 
 
 def _read_json(path: Path) -> dict | None:
