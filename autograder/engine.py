@@ -51,7 +51,7 @@ class Context:
         self.check = check
         self.config = config
         self.sandbox = sandbox
-        self.deadline = time.monotonic() + check.time_limit_s * config.time_scale
+        self.budget_s = check.time_limit_s * config.time_scale  # what the check's probes may still use
 
     def seed(self, salt: str = "") -> int:
         """A seed fixed by the check's id, `salt` and the base seed (stable across runs)."""
@@ -64,14 +64,20 @@ class Context:
     def probe(self, name: str, inputs: Any, limits: Limits, files: tuple[str, ...] | None = None) -> Any:
         """Run probe `name` on its input message in a child; returns its output message (see
         sandbox/exchange.py) or raises ProbeFailure."""
-        left = self.deadline - time.monotonic()
+        left = self.budget_s
         if left <= 0:
             raise ProbeFailure("timeout", f"timed out: the check's {self.check.time_limit_s * self.config.time_scale:.0f} s "
                                "were used up before all its runs of your code were done")
         scaled = limits.scaled(wall_s=min(limits.wall_s * self.config.time_scale, left))
-        run: ProbeRun = run_probe(self.submission, files or self.check.files, name, inputs, scaled,
-                                  threads=self.config.threads_per_probe, launcher=self.sandbox.launcher,
-                                  isolation=self.sandbox.isolation, work_root=self.sandbox.work_root)
+        if self.sandbox.launcher is not None:
+            self.sandbox.launcher.ready(name)  # a fork server's start-up is not the check's time
+        started = time.monotonic()
+        try:
+            run: ProbeRun = run_probe(self.submission, files or self.check.files, name, inputs, scaled,
+                                      threads=self.config.threads_per_probe, launcher=self.sandbox.launcher,
+                                      isolation=self.sandbox.isolation, work_root=self.sandbox.work_root)
+        finally:
+            self.budget_s -= time.monotonic() - started
         return run.outputs
 
 

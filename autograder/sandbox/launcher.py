@@ -57,11 +57,16 @@ class ForkServer:
             self._dead = True
             self._cond.notify_all()
 
+    def wait_ready(self) -> bool:
+        """Wait until the server has imported what it preloads; False if it died or never came up."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._ready or self._dead, START_TIMEOUT_S) and not self._dead
+
     def run(self, workdir: Path, wall_s: float) -> tuple[int, bool] | None:
         """Fork a child for `workdir`; (exit status, timed out), or None if the server failed."""
+        if not self.wait_ready():
+            return None
         with self._cond:
-            if not self._cond.wait_for(lambda: self._ready or self._dead, START_TIMEOUT_S) or self._dead:
-                return None
             request_id = self._next_id
             self._next_id += 1
             try:
@@ -99,13 +104,20 @@ class Launcher:
         self._servers: dict[str, ForkServer] = {}
         self._lock = threading.Lock()
 
-    def run(self, probe: str, workdir: Path, wall_s: float) -> tuple[int, bool] | None:
+    def _server(self, probe: str) -> ForkServer:
         kind = "torch" if probe.split(".")[0] in TORCH_PROBE_MODULES else "numpy"
         with self._lock:
             if kind not in self._servers:
                 self._servers[kind] = ForkServer(kind, self._env, self._isolation, self._work_root)
-            server = self._servers[kind]
-        return server.run(workdir, wall_s)
+            return self._servers[kind]
+
+    def ready(self, probe: str) -> None:
+        """Start (once) and wait for the server of this probe's kind, so that its start-up is not
+        charged to the probe's time limit."""
+        self._server(probe).wait_ready()
+
+    def run(self, probe: str, workdir: Path, wall_s: float) -> tuple[int, bool] | None:
+        return self._server(probe).run(workdir, wall_s)
 
     def __enter__(self) -> "Launcher":
         return self

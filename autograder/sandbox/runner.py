@@ -88,6 +88,8 @@ def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: Any,
             "max_processes": MAX_PROCESSES if dedicated_user else None}))
         if dedicated_user:
             _give_to(workdir, isolation.uid, isolation.gid)
+        if launcher is not None:
+            launcher.ready(probe)  # a fork server's start-up is the grader's time, not the student's
         started = time.perf_counter()
         forked = launcher.run(probe, workdir, limits.wall_s + GRACE_S) if launcher is not None else None
         if forked is None:
