@@ -10,6 +10,7 @@ import hashlib
 import platform
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -25,6 +26,7 @@ from .results import CheckResult, GradeReport
 from .sandbox import Limits, ProbeFailure, ProbeRun, isolation, run_probe
 from .sandbox.launcher import Launcher
 from .sandbox.runner import child_env, remove_tree
+from .torchnet import torch_module
 
 @dataclass(frozen=True)
 class GradeConfig:
@@ -78,6 +80,7 @@ class Context:
                                       isolation=self.sandbox.isolation, work_root=self.sandbox.work_root)
         finally:
             self.budget_s -= time.monotonic() - started
+        self.sandbox.warm_oracles()
         return run.outputs
 
 
@@ -96,6 +99,7 @@ def grade(submission: Path, only: list[str] | None = None,
                 for c in checks}
     pending.sort(key=lambda c: -priority[c.id])
     with Sandbox(config) as sandbox, ThreadPoolExecutor(max_workers=max(1, config.workers)) as pool:
+        sandbox.warm_servers({name for c in checks for name in c.files})
         while pending or running:
             for chk in [c for c in pending if _ready(c, results, checks)]:
                 if len(running) >= config.workers:
@@ -118,6 +122,7 @@ def grade(submission: Path, only: list[str] | None = None,
                 results[chk.id] = result
                 if check_artifacts:
                     artifacts[chk.id] = check_artifacts
+        sandbox.oracles_warmed()  # no import left running in the background while the caller goes on
     ordered = [results[c.id] for c in checks]
     metadata = _metadata(config)
     metadata["isolation"] = sandbox.describe()
@@ -162,6 +167,8 @@ class Sandbox:
         self.private_dir = Path(tempfile.mkdtemp(prefix="hlcv-grader-"))
         env = child_env(self.work_root, config.threads_per_probe)
         self.launcher = Launcher(env, self.isolation, self.work_root) if config.fork_server else None
+        self._oracle_warmup: threading.Thread | None = None
+        self._warmup_lock = threading.Lock()
 
     @staticmethod
     def _protect(config: GradeConfig) -> list[str]:
@@ -172,6 +179,26 @@ class Sandbox:
         if not isolation.imports_from_grader_tree():
             folders.append(isolation.REPO_ROOT)  # children import nothing from it after the drop
         return isolation.protect(folders)
+
+    def warm_servers(self, files: set[str]) -> None:
+        """Start now, side by side, the fork servers that probes of these submission files use."""
+        if self.launcher is not None:
+            self.launcher.warm(files)
+
+    def warm_oracles(self) -> None:
+        """Set torch up in this process for the oracles, in a background thread (once): importing
+        it takes ~3.5 s, which the first check that compares a result would otherwise spend alone,
+        after its probe. Called when a probe first returns a result: a submission whose probes
+        all fail needs no oracle and does not wait for torch."""
+        with self._warmup_lock:
+            if self._oracle_warmup is None:
+                self._oracle_warmup = threading.Thread(target=torch_module, name="torch-warmup", daemon=True)
+                self._oracle_warmup.start()
+
+    def oracles_warmed(self) -> None:
+        """Wait for the oracles' warm-up, if one was started."""
+        if self._oracle_warmup is not None:
+            self._oracle_warmup.join()
 
     def describe(self) -> dict[str, Any]:
         described = self.isolation.describe()

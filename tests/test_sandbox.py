@@ -75,6 +75,15 @@ def best_box():
     sandbox.close()
 
 
+@pytest.mark.parametrize("probe", ["two_layer_net.probabilities", "mlp.architecture"])
+def test_fork_servers_come_up(box, probe, monkeypatch):
+    """Does each kind of fork server start at this level, even with /tmp on sys.path (a script run
+    from /tmp)? A server that fails is replaced by spawning without a word, ~4 s slower per torch
+    probe: mounted read-only over the sandbox's /tmp, /tmp once left torch unable to import."""
+    monkeypatch.syspath_prepend("/tmp")
+    assert box.launcher.ready(probe)
+
+
 @pytest.mark.parametrize("mode", ["spawn", "fork"])
 def test_probe_returns_plain_arrays(tmp_path, box, mode):
     """Does a probe of the solution come back as a plain float array, spawned or forked, at this level?"""

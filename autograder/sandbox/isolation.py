@@ -179,7 +179,7 @@ def bwrap_prefix(bwrap: str, work_root: Path, privileged: bool) -> list[str]:
                 made.add(text)
         return out
 
-    for folder in (*SYSTEM_DIRS, sys.base_prefix, sys.prefix, *_site_dirs()):
+    for folder in (*SYSTEM_DIRS, sys.base_prefix, sys.prefix, *_site_dirs(work_root)):
         if folder in SYSTEM_DIRS and os.path.islink(folder):  # /lib -> usr/lib on merged-/usr systems
             args += ["--symlink", os.readlink(folder), folder]
             made.add(folder)
@@ -201,15 +201,23 @@ def bwrap_prefix(bwrap: str, work_root: Path, privileged: bool) -> list[str]:
     return [*args, "--remount-ro", "/", "--chdir", "/"]
 
 
-def _site_dirs() -> list[str]:
-    """sys.path folders outside the prefixes (e.g. a user site), which the child also imports from."""
+def _site_dirs(work_root: Path) -> list[str]:
+    """sys.path folders outside the prefixes (e.g. a user site), which the child also imports from.
+
+    Left out: the checkout itself (sys.path[0] when run from it; only its packages are mounted),
+    and /tmp or any folder holding the work root (a script run from /tmp puts it on sys.path):
+    mounted read-only, it would hide the sandbox's own writable /tmp, and torch cannot import
+    without a temporary folder (the fork server then failed and every probe was spawned).
+    """
     prefixes = (os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix))
+    work = os.path.realpath(work_root)
     found = []
     for entry in sys.path:
         real = os.path.realpath(entry) if entry else ""
-        # The checkout itself (sys.path[0] when run from it) stays out: only its packages are mounted.
-        if real and os.path.isdir(real) and not real.startswith(prefixes) and real != str(REPO_ROOT):
-            found.append(os.path.abspath(entry))  # as Python spells it; a link is recreated inside
+        if (not real or not os.path.isdir(real) or real.startswith(prefixes) or real == str(REPO_ROOT)
+                or real in ("/", "/tmp") or work == real or work.startswith(real.rstrip("/") + "/")):
+            continue
+        found.append(os.path.abspath(entry))  # as Python spells it; a link is recreated inside
     return found
 
 

@@ -87,6 +87,12 @@ class ForkServer:
         return status, timed_out
 
     def close(self) -> None:
+        with self._cond:
+            started = self._ready
+        if not started:  # still importing its preloads: it has forked nothing, and would answer
+            kill_group(self._process.pid)  # the closed stdin only once its imports are done
+            self._process.wait()
+            return
         try:
             self._process.stdin.close()
             self._process.wait(timeout=5)
@@ -105,16 +111,26 @@ class Launcher:
         self._lock = threading.Lock()
 
     def _server(self, probe: str) -> ForkServer:
-        kind = "torch" if probe.split(".")[0] in TORCH_PROBE_MODULES else "numpy"
+        return self._start("torch" if probe.split(".")[0] in TORCH_PROBE_MODULES else "numpy")
+
+    def warm(self, files: set[str]) -> None:
+        """Start now, side by side, the servers that probes of these submission files will use:
+        each takes seconds to import its preloads, and a check that waited for it would hold a
+        worker idle. Returns at once."""
+        self._start("numpy")
+        if any(Path(name).stem in TORCH_PROBE_MODULES for name in files):
+            self._start("torch")
+
+    def _start(self, kind: str) -> ForkServer:
         with self._lock:
             if kind not in self._servers:
                 self._servers[kind] = ForkServer(kind, self._env, self._isolation, self._work_root)
             return self._servers[kind]
 
-    def ready(self, probe: str) -> None:
+    def ready(self, probe: str) -> bool:
         """Start (once) and wait for the server of this probe's kind, so that its start-up is not
-        charged to the probe's time limit."""
-        self._server(probe).wait_ready()
+        charged to the probe's time limit. False when the server failed (probes are then spawned)."""
+        return self._server(probe).wait_ready()
 
     def run(self, probe: str, workdir: Path, wall_s: float) -> tuple[int, bool] | None:
         return self._server(probe).run(workdir, wall_s)

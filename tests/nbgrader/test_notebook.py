@@ -68,3 +68,22 @@ def test_a_cifar_cell_defers_its_training_during_autograde(monkeypatch, capsys):
     monkeypatch.setenv(cell_module.BATCH_ENV, "autograde")
     assert cell_module.grade_cell("Q3b", folder=SOLUTION) == 0.0
     assert "Q3b.cifar_accuracy: not trained in the notebook" in capsys.readouterr().out
+
+
+def test_a_test_cell_gives_the_kernel_back_its_torch_settings():
+    """The oracles run in the student's kernel and set torch up their way: after a test cell, are
+    the notebook's thread count, determinism and random stream what they were?"""
+    import torch
+    threads, deterministic = torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
+    torch.set_num_threads(2)
+    torch.use_deterministic_algorithms(False)  # (an earlier grade in this process may have set it)
+    torch.manual_seed(1234)
+    expected_draw = torch.rand(3)
+    torch.manual_seed(1234)
+    try:
+        assert cell_module.grade_cell("Q0", folder=SOLUTION) == 2.0
+        assert torch.get_num_threads() == 2 and not torch.are_deterministic_algorithms_enabled()
+        assert torch.equal(torch.rand(3), expected_draw)  # the stream goes on where the notebook left it
+    finally:
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(deterministic)

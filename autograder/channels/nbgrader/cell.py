@@ -65,9 +65,24 @@ def grade_cell(question: str, folder: str | os.PathLike | None = None) -> float:
 def _grade(folder: Path, only: list[str]) -> GradeReport:
     # Anything on stderr makes nbgrader score the cell 0, whatever it returns: a warning raised
     # while grading belongs in the cell's text, not on stderr.
-    with warnings.catch_warnings(), contextlib.redirect_stderr(sys.stdout):
+    with warnings.catch_warnings(), contextlib.redirect_stderr(sys.stdout), _torch_state_kept():
         warnings.simplefilter("ignore")
         return grade(folder, only=only, config=GradeConfig())
+
+
+@contextlib.contextmanager
+def _torch_state_kept():
+    """The grader's oracles run in this kernel and set torch up their way (one thread,
+    deterministic algorithms, seed 0): give the student's notebook back its own settings."""
+    import torch
+    threads, deterministic = torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
+    rng = torch.get_rng_state()
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(deterministic)
+        torch.set_rng_state(rng)
 
 
 def _batch_report(folder: Path) -> GradeReport:
