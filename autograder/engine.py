@@ -104,6 +104,8 @@ def grade(submission: Path, only: list[str] | None = None,
             for chk in [c for c in pending if _ready(c, results, checks)]:
                 if len(running) >= config.workers:
                     break
+                if sandbox.server_starting(chk, running.values()):
+                    continue  # one check waits for a server's start-up; the others take other work
                 pending.remove(chk)
                 skip = _skip_reason(chk, results)
                 if skip is not None:
@@ -184,6 +186,14 @@ class Sandbox:
         """Start now, side by side, the fork servers that probes of these submission files use."""
         if self.launcher is not None:
             self.launcher.warm(files)
+
+    def server_starting(self, chk: Check, running) -> bool:
+        """Whether `chk` would wait for a fork server that is still starting, for which one of the
+        `running` checks already waits (a second would hold its worker idle for seconds)."""
+        if self.launcher is None or self.launcher.started(chk.files):
+            return False
+        kind = self.launcher.kind_of(chk.files)
+        return any(self.launcher.kind_of(other.files) == kind for other in running)
 
     def warm_oracles(self) -> None:
         """Set torch up in this process for the oracles, in a background thread (once): importing

@@ -57,6 +57,11 @@ class ForkServer:
             self._dead = True
             self._cond.notify_all()
 
+    def settled(self) -> bool:
+        """Whether start-up is over, either way (ready, or dead)."""
+        with self._cond:
+            return self._ready or self._dead
+
     def wait_ready(self) -> bool:
         """Wait until the server has imported what it preloads; False if it died or never came up."""
         with self._cond:
@@ -113,13 +118,22 @@ class Launcher:
     def _server(self, probe: str) -> ForkServer:
         return self._start("torch" if probe.split(".")[0] in TORCH_PROBE_MODULES else "numpy")
 
-    def warm(self, files: set[str]) -> None:
+    @staticmethod
+    def kind_of(files) -> str:
+        """The server that probes of these submission files use: torch for the PyTorch half."""
+        return "torch" if any(Path(name).stem in TORCH_PROBE_MODULES for name in files) else "numpy"
+
+    def warm(self, files) -> None:
         """Start now, side by side, the servers that probes of these submission files will use:
-        each takes seconds to import its preloads, and a check that waited for it would hold a
-        worker idle. Returns at once."""
+        each takes seconds to import its preloads. Returns at once."""
         self._start("numpy")
-        if any(Path(name).stem in TORCH_PROBE_MODULES for name in files):
-            self._start("torch")
+        self._start(self.kind_of(files))
+
+    def started(self, files) -> bool:
+        """Whether the server for these files has finished starting (or failed: probes then spawn)."""
+        with self._lock:
+            server = self._servers.get(self.kind_of(files))
+        return server is not None and server.settled()
 
     def _start(self, kind: str) -> ForkServer:
         with self._lock:
