@@ -9,7 +9,6 @@ c = get_config()  # noqa: F821 (nbgrader provides get_config when it loads this 
 
 c.CourseDirectory.root = str(Path(__file__).resolve().parent)
 c.CourseDirectory.course_id = "hlcv-ex2"
-c.CourseDirectory.db_assignments = [dict(name="ex2")]
 # The student's .py files are the work: `autograde` must not overwrite them with the skeletons
 # of source/ (it does overwrite every other file, e.g. a student's edited copy of autograder/).
 c.Autograde.exclude_overwriting = {"ex2": ["chain_rule.py", "two_layer_net.py", "hyperparams.py", "mlp.py"]}

@@ -182,3 +182,20 @@ def test_child_in_namespaces_sees_no_course_folder(tmp_path):
     assert not (seen["home"] or seen["repo"] or seen["solution"] or seen["data"]), seen
     if ROOT:
         assert seen["uid"] == box.isolation.uid != 0, seen
+
+
+def test_a_starting_server_holds_one_worker_only():
+    """While the torch server imports torch, does a second check that needs it stay pending (its
+    worker takes other work), and go once the server is ready?"""
+    from autograder.catalogue import all_checks
+    from autograder.engine import GradeConfig, Sandbox
+
+    torch_checks = [c for c in all_checks() if "mlp.py" in c.files]
+    numpy_check = next(c for c in all_checks() if c.files == ("two_layer_net.py",))
+    with Sandbox(GradeConfig()) as sandbox:
+        sandbox.warm_servers({"mlp.py", "two_layer_net.py"})
+        assert sandbox.server_starting(torch_checks[1], [torch_checks[0]])  # torch takes seconds
+        assert not sandbox.server_starting(torch_checks[1], [])             # the first one goes
+        assert not sandbox.server_starting(numpy_check, [torch_checks[0]])
+        assert sandbox.launcher.ready("mlp.architecture")
+        assert not sandbox.server_starting(torch_checks[1], [torch_checks[0]])

@@ -1,8 +1,8 @@
 """Starts probe children: forked from a warm fork server, or spawned when no server can serve.
 
-`Launcher` is used as a context manager around one grade. It starts a fork server of each kind on
-first use ("numpy" for the numpy probes, "torch" for the PyTorch ones) and shuts them down at the
-end. Every way a server can fail (it cannot start, dies, stops answering) makes `run` return None,
+`Launcher` is used as a context manager around one grade. The engine starts the fork servers the
+grade needs at once, side by side ("numpy" for the numpy probes, "torch" for the PyTorch ones;
+`warm`), and a server not started that way starts on first use; all are shut down at the end. Every way a server can fail (it cannot start, dies, stops answering) makes `run` return None,
 and the runner then spawns a fresh interpreter for that probe instead: slower, never less safe.
 """
 from __future__ import annotations
@@ -106,7 +106,7 @@ class ForkServer:
 
 
 class Launcher:
-    """The fork servers of one grade, started on first use."""
+    """The fork servers of one grade: started by `warm`, or on first use."""
 
     def __init__(self, env: dict[str, str], isolation: Isolation, work_root: Path):
         self._env = env
