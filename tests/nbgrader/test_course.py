@@ -30,7 +30,7 @@ import datasets
 from autograder.catalogue import all_checks
 from autograder.channels.nbgrader.course import (ASSIGNMENT, MANUAL_CELLS, NOTEBOOK, auto_points, cell_id_of,
                                                  quick_check_ids)
-from autograder.channels.nbgrader.gradebook import submitted_students, write_student
+from autograder.channels.nbgrader.gradebook import submitted_students, summary, write_student
 from autograder.engine import GradeConfig
 from course_helpers import (channels, grades, html_text, nbgrader, new_course, release_notebook,
                             solution_notebook, submit, trimmed)
@@ -122,6 +122,10 @@ def test_the_solution_keeps_every_quick_point_and_agrees_with_its_kernel(course)
     """Does the solution's kernel agree with the sandbox on every cell (no flag)?"""
     written = course["written"]["solution"]
     assert not written.flags, [(c.question, c.kernel, c.comparable) for c in written.flags]
+    # The writer's summary says why the kernel's Q3b/Q4b differ without a flag.
+    lines = {line.split()[0]: line for line in summary(written).splitlines()[1:]}
+    assert all("CIFAR-10 training: graded here only" in lines[q] for q in ("Q3b", "Q4b")), lines
+    assert not any("graded here only" in lines[q] for q in ("Q0", "Q2d", "Q4a")), lines
     scores = auto_scores(course, "solution")
     for question, points in quick_points().items():
         assert scores[question] >= points, f"{question}: {scores[question]} < {points}"

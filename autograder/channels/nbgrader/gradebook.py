@@ -155,8 +155,14 @@ def summary(graded: StudentGrade) -> str:
     """One line per question (kernel vs sandbox), flags marked, then the total."""
     lines = [f"{graded.student}: {graded.report.score:g}/{graded.report.max_score:g} automatic points "
              f"({graded.report.execution_time_s:.1f} s)"]
+    trained_here = {check_id.split(".")[0] for check_id in CIFAR_CHECKS}
     for c in graded.cells:
         kernel = "-" if c.kernel is None else f"{c.kernel:g}"
-        mark = "  FLAG: the notebook's own result differs" if c.flagged else ""
+        if c.flagged:
+            mark = "  FLAG: the notebook's own result differs"
+        elif c.question in trained_here:
+            mark = "  (the kernel skips the CIFAR-10 training: graded here only)"
+        else:
+            mark = ""
         lines.append(f"  {c.question:4} sandbox {c.sandbox:g}/{c.max_points:g}  kernel {kernel}{mark}")
     return "\n".join(lines)
