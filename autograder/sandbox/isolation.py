@@ -215,7 +215,7 @@ def _site_dirs(work_root: Path) -> list[str]:
     for entry in sys.path:
         real = os.path.realpath(entry) if entry else ""
         if (not real or not os.path.isdir(real) or real.startswith(prefixes) or real == str(REPO_ROOT)
-                or real in ("/", "/tmp") or work == real or work.startswith(real.rstrip("/") + "/")):
+                or real == "/tmp" or work == real or work.startswith(real.rstrip("/") + "/")):
             continue
         found.append(os.path.abspath(entry))  # as Python spells it; a link is recreated inside
     return found

@@ -2,7 +2,8 @@
 
 `Launcher` is used as a context manager around one grade. The engine starts the fork servers the
 grade needs at once, side by side ("numpy" for the numpy probes, "torch" for the PyTorch ones;
-`warm`), and a server not started that way starts on first use; all are shut down at the end. Every way a server can fail (it cannot start, dies, stops answering) makes `run` return None,
+`warm`), and a server not started that way starts on first use; all are shut down at the end.
+Every way a server can fail (it cannot start, dies, stops answering) makes `run` return None,
 and the runner then spawns a fresh interpreter for that probe instead: slower, never less safe.
 """
 from __future__ import annotations
