@@ -24,7 +24,8 @@ from .catalogue import Check, Outcome, all_checks, select
 from .feedback import failure_result, grader_error_result, missing_file_result
 from .results import CheckResult, GradeReport
 from .sandbox import Limits, ProbeFailure, ProbeRun, isolation, run_probe
-from .sandbox.launcher import Launcher
+from .sandbox.features import posix_permissions
+from .sandbox.launcher import launcher_for
 from .sandbox.runner import child_env, remove_tree
 from .torchnet import torch_module
 
@@ -37,7 +38,7 @@ class GradeConfig:
     fork_server: bool = True    # fork probes from warm servers (saves ~2.5 s of torch import each)
     time_scale: float = 1.0     # multiplies every time limit (e.g. 3 on a slow Gradescope runner)
     seed: int = 0               # base seed; each check derives its own from it and its id
-    isolation: str = "auto"     # what children may see: auto | namespaces | user | none (see sandbox/isolation.py)
+    isolation: str = "auto"     # what children may see: auto | namespaces | user | none | portable (sandbox/isolation.py)
     protected: tuple[str, ...] = ()  # more folders the sandbox user must not read (the results folder)
 
 
@@ -163,12 +164,13 @@ class Sandbox:
         self.isolation = isolation.resolve(config.isolation)
         self.protected = self._protect(config) if self.isolation.level == "user" else []
         self.work_root = Path(tempfile.mkdtemp(prefix="hlcv-grade-"))
-        self.work_root.chmod(0o711 if self.isolation.uid is not None else 0o311)
+        if posix_permissions():
+            self.work_root.chmod(0o711 if self.isolation.uid is not None else 0o311)
         # The grader's own scratch folder (mode 0700, outside the work root that children see):
         # checks keep per-grade caches there, e.g. the CIFAR-10 split as memory-mapped files.
         self.private_dir = Path(tempfile.mkdtemp(prefix="hlcv-grader-"))
         env = child_env(self.work_root, config.threads_per_probe)
-        self.launcher = Launcher(env, self.isolation, self.work_root) if config.fork_server else None
+        self.launcher = launcher_for(env, self.isolation, self.work_root) if config.fork_server else None
         self._oracle_warmup: threading.Thread | None = None
         self._warmup_lock = threading.Lock()
 
@@ -223,7 +225,8 @@ class Sandbox:
             if self.launcher is not None:
                 self.launcher.__exit__(*exc)
         finally:
-            self.work_root.chmod(0o700)
+            if posix_permissions():
+                self.work_root.chmod(0o700)
             remove_tree(self.work_root)
             remove_tree(self.private_dir)
 
