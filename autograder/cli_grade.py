@@ -43,7 +43,8 @@ def run_grade(args) -> int:
     except Exception:  # a grader bug outside the checks: the student still gets a valid results.json
         report, code = crash_report(submission, only, traceback.format_exc()), EXIT_GRADER
     page = None if args.no_html else report_dir / "index.html"
-    print(terminal.render(report, verbose=args.verbose, details_at=page and str(page)))
+    print(terminal.render(report, verbose=args.verbose, details_at=page and str(page),
+                          colour=terminal.supports_colour(sys.stdout)))
     _print_for_staff(report)
     try:
         gradescope.write(report, results_path)

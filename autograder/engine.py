@@ -108,6 +108,7 @@ def grade(submission: Path, only: list[str] | None = None,
                 if sandbox.server_starting(chk, running.values()):
                     continue  # one check waits for a server's start-up; the others take other work
                 pending.remove(chk)
+                sandbox.expect(pending)
                 skip = _skip_reason(chk, results)
                 if skip is not None:
                     results[chk.id] = skip
@@ -188,6 +189,12 @@ class Sandbox:
         """Start now, side by side, the fork servers that probes of these submission files use."""
         if self.launcher is not None:
             self.launcher.warm(files)
+
+    def expect(self, pending: list[Check]) -> None:
+        """Tell the launcher which kinds of process the checks not started yet will use (the
+        portable level then starts no spare interpreter that nothing would take)."""
+        if self.launcher is not None:
+            self.launcher.expect({self.launcher.kind_of(c.files) for c in pending})
 
     def server_starting(self, chk: Check, running) -> bool:
         """Whether `chk` would wait for a fork server that is still starting, for which one of the

@@ -181,6 +181,22 @@ def cpu_time_used() -> float:
     return times.user + times.system
 
 
+def enable_windows_vt(stream) -> bool:
+    """Windows: switch the console behind `stream` to VT mode (ANSI colours); False where it cannot
+    (a console older than Windows 10, or not a console)."""
+    try:
+        import msvcrt
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        handle = msvcrt.get_osfhandle(stream.fileno())
+        mode = ctypes.c_uint32()
+        if not kernel32.GetConsoleMode(ctypes.c_void_p(handle), ctypes.byref(mode)):
+            return False
+        enable_vt = 0x0004  # ENABLE_VIRTUAL_TERMINAL_PROCESSING
+        return bool(mode.value & enable_vt or kernel32.SetConsoleMode(ctypes.c_void_p(handle), mode.value | enable_vt))
+    except (ImportError, AttributeError, OSError, ValueError):
+        return False
+
+
 def posix_permissions() -> bool:
     """Whether chmod's permission bits mean anything here (not on Windows)."""
     return POSIX

@@ -189,6 +189,7 @@ class SparePool:
         self._next: dict[str, Spare] = {}
         self._taken = threading.local()   # the spare each thread took in ready(), by kind
         self._reserved: set[Spare] = set()  # taken and not yet run: discarded at the end
+        self._expected: set[str] | None = None  # kinds later checks will use (None: unknown, all)
         self._lock = threading.Lock()
         self._closed = False
 
@@ -211,10 +212,17 @@ class SparePool:
                 self._next[kind] = Spare(kind, self._env, self._work_root)
             return self._next[kind]
 
+    def expect(self, kinds: set[str]) -> None:
+        """The kinds of probe that checks not started yet will use: a spare is started ahead only
+        for these (the last one of a kind would otherwise import torch for nothing)."""
+        with self._lock:
+            self._expected = set(kinds)
+
     def _take(self, kind: str) -> Spare:
         with self._lock:
             spare = self._next.pop(kind, None) or Spare(kind, self._env, self._work_root)
-            if self._prestart and not self._closed:
+            wanted = self._expected is None or kind in self._expected
+            if self._prestart and wanted and not self._closed:
                 self._next[kind] = Spare(kind, self._env, self._work_root)  # the next probe's
         return spare
 

@@ -49,7 +49,7 @@ def _is_upload(path: Path) -> bool:
 
 def _gradescope(folder: Path) -> list[Submission]:
     found = []
-    for key, people in _parse_metadata((folder / METADATA).read_text(errors="replace")).items():
+    for key, people in _parse_metadata((folder / METADATA).read_text(encoding="utf-8", errors="replace")).items():
         upload = folder / key
         if not upload.is_dir():
             continue
