@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import ctypes
+import json
 import os
 import subprocess
 import sys
@@ -174,12 +175,15 @@ def test_every_text_file_is_read_and_written_as_utf8():
 
 
 def test_a_folder_named_with_backslashes_is_graded(tmp_path):
-    """Does `python -m autograder grade student\\` (Windows style) find the folder on any OS?"""
+    """Does `python -m autograder grade solution\\ --isolation portable` (Windows style) find the
+    folder on any OS and grade at the level asked for?"""
     out = tmp_path / "out"
     done = subprocess.run([sys.executable, "-m", "autograder", "grade", "solution\\", "--only", "Q0.values",
-                           "--results", str(out / "r.json"), "--no-html", "--report", str(out)],
-                          cwd=REPO, capture_output=True, text=True, timeout=300)
+                           "--results", str(out / "r.json"), "--no-html", "--report", str(out),
+                           "--isolation", "portable"], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and "Total: 0.5/0.5" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
+    level = json.loads((out / "r.json").read_text(encoding="utf-8"))["extra_data"]["isolation"]["level"]
+    assert level == "portable"
 
 
 class Stream:
