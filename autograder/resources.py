@@ -106,8 +106,12 @@ def _meminfo_total() -> int:
         for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
             if line.startswith("MemTotal:"):
                 return int(line.split()[1]) * 1024
-    except OSError:
-        pass
+    except OSError:  # macOS, Windows: no /proc
+        try:
+            import psutil
+            return int(psutil.virtual_memory().total)
+        except Exception:
+            pass
     return UNLIMITED
 
 

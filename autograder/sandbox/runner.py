@@ -173,7 +173,7 @@ def remove_tree(folder: Path) -> None:
         except OSError:
             pass
     if sys.version_info >= (3, 12):  # onerror is deprecated there; onexc gets the exception itself
-        shutil.rmtree(folder, onexc=make_writable_and_retry)
+        shutil.rmtree(folder, onexc=make_writable_and_retry)  # novermin (only on 3.12+)
     else:
         shutil.rmtree(folder, onerror=make_writable_and_retry)
 
