@@ -92,7 +92,10 @@ class Spare:
             self.process.stdin.close()
         except OSError:  # it died after announcing readiness: treated as the probe's death below
             pass
-        return watch(self.process, tree, workdir, limits, self.job)
+        try:
+            return watch(self.process, tree, workdir, limits, self.job)
+        finally:
+            self._stderr.close()
 
     def failure(self) -> str:
         """The end of what the interpreter wrote on stderr (for the staff, when it failed to start)."""
@@ -254,10 +257,7 @@ class SparePool:
                 why = spare.failure()
                 spare.discard()
                 raise RuntimeError(f"a {kind} interpreter could not start for probe {probe}:\n{why}")
-        try:
-            return spare.serve(workdir, limits)
-        finally:
-            spare._stderr.close()
+        return spare.serve(workdir, limits)
 
     def __enter__(self) -> "SparePool":
         return self
