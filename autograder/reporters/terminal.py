@@ -71,7 +71,7 @@ def render(report: GradeReport, width: int | None = None, verbose: bool = False,
         lines.append(f"Details of every check (expected, got, your traceback): {where}`make grade V=1` "
                      "(-v) to print them here")
     isolation = report.metadata.get("isolation") or {}
-    if isolation.get("level") == "none":
+    if isolation.get("level") in ("none", "portable"):  # what student code could still reach
         lines.append("note: " + "; ".join(isolation.get("notes") or ["student code ran without isolation"]))
     return "\n".join(lines)
 
