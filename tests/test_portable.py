@@ -49,6 +49,7 @@ CASES = {
                         "            os._exit(0)\n"
                         "        raise ValueError('left a daemon')", "left a daemon"),
     "sys_exit": ("import sys\n        sys.exit(0)", "SystemExit"),
+    "os_exit": ("import os\n        os._exit(0)", "ended the process (exit code 0)"),
     "skip_test": ("import unittest\n        raise unittest.SkipTest('skip me')", "SkipTest"),
 }
 

@@ -34,6 +34,9 @@ START_TIMEOUT_S = 120.0     # importing torch on a loaded 2-core machine has tak
 MAX_PROCESSES = 64          # processes a probe may have at once (it needs one): more is a fork bomb
 MEMORY_SLACK_MB = 1024      # resident memory counts shared libraries, which RLIMIT_DATA does not
 POLL_S = (0.02, 0.05, 0.1, 0.2)  # the watchdog looks often at first (most probes end in < 0.1 s)
+# Spares kept started ahead per kind. A numpy probe often ends in less time (~0.05 s) than a numpy
+# interpreter takes to start (~0.2 s): two ahead start side by side and keep the next one ready.
+SPARES_AHEAD = {"numpy": 2, "torch": 1}
 STDERR_TAIL = 2000
 
 
@@ -189,7 +192,7 @@ class SparePool:
         self._env = env
         self._work_root = work_root
         self._prestart = prestart
-        self._next: dict[str, Spare] = {}
+        self._next: dict[str, list[Spare]] = {}  # started ahead, oldest first
         self._taken = threading.local()   # the spare each thread took in ready(), by kind
         self._reserved: set[Spare] = set()  # taken and not yet run: discarded at the end
         self._expected: set[str] | None = None  # kinds later checks will use (None: unknown, all)
@@ -201,19 +204,20 @@ class SparePool:
     def warm(self, files) -> None:
         """Start now, side by side, the spares that probes of these submission files will use."""
         if self._prestart:
-            self._spare("numpy")
-            self._spare(self.kind_of(files))
+            with self._lock:
+                for kind in {"numpy", self.kind_of(files)}:
+                    self._top_up(kind)
 
     def started(self, files) -> bool:
         with self._lock:
-            spare = self._next.get(self.kind_of(files))
-        return spare is None or spare.settled()
+            waiting = self._next.get(self.kind_of(files), [])
+        return not waiting or waiting[0].settled()
 
-    def _spare(self, kind: str) -> Spare:
-        with self._lock:
-            if kind not in self._next:
-                self._next[kind] = Spare(kind, self._env, self._work_root)
-            return self._next[kind]
+    def _top_up(self, kind: str) -> None:
+        """Start spares of `kind` until SPARES_AHEAD wait (the caller holds the lock)."""
+        waiting = self._next.setdefault(kind, [])
+        while len(waiting) < SPARES_AHEAD[kind]:
+            waiting.append(Spare(kind, self._env, self._work_root))
 
     def expect(self, kinds: set[str]) -> None:
         """The kinds of probe that checks not started yet will use: a spare is started ahead only
@@ -223,10 +227,11 @@ class SparePool:
 
     def _take(self, kind: str) -> Spare:
         with self._lock:
-            spare = self._next.pop(kind, None) or Spare(kind, self._env, self._work_root)
+            waiting = self._next.get(kind, [])
+            spare = waiting.pop(0) if waiting else Spare(kind, self._env, self._work_root)
             wanted = self._expected is None or kind in self._expected
             if self._prestart and wanted and not self._closed:
-                self._next[kind] = Spare(kind, self._env, self._work_root)  # the next probe's
+                self._top_up(kind)  # the next probes'
         return spare
 
     def ready(self, probe: str) -> bool:
@@ -265,7 +270,8 @@ class SparePool:
     def __exit__(self, *exc) -> None:
         with self._lock:
             self._closed = True
-            spares, self._next = [*self._next.values(), *self._reserved], {}
+            spares = [*(s for waiting in self._next.values() for s in waiting), *self._reserved]
+            self._next = {}
             self._reserved = set()
         for spare in spares:
             spare.discard()
