@@ -12,6 +12,8 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 
+from mutants_table import DRAWS as HISTORIES, TRAIN_ACC, VAL_ACC
+
 HELPERS = '''
 
 def _net(W1, b1, W2, b2, X):
@@ -76,9 +78,6 @@ BY_NEITHER = "neither on the inputs X nor on the labels y"
 NOT_RECOGNISED = "neither the exercise's loss nor"
 CONSTANT = "the same number whatever"
 SAME_ROWS = "do not depend on X"
-TRAIN_ACC = "train_acc = (self.predict(X_batch) == y_batch).mean()"
-VAL_ACC = "val_acc = (self.predict(X_val) == y_val).mean()"
-HISTORIES = "Q3a.minibatches_and_histories"
 
 MADE_UP = [
     MadeUp("uniform_probabilities_log_c_and_penalty",

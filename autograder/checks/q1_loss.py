@@ -50,6 +50,10 @@ def _failure(reason: str, message: str) -> str:
     return f"{reason}: {message}" if reason else message
 
 
+def _noted(details: str, note: str) -> str:
+    return f"{details}\nNote: {note}" if note else details
+
+
 @check("Q1b", points=2.0, files=FILES)
 def toy_loss(ctx) -> Outcome:
     """Loss of the toy net at reg=0.05 equals the published 1.30378789133 (and a perturbed toy net's)"""
@@ -87,7 +91,8 @@ def toy_loss(ctx) -> Outcome:
                               f"weights and inputs ({check_moved.message}): is it hard-coded?",
                               details + "\nHint: compute the loss from probs, y and reg; the published "
                               "value only checks your result", loss=got)
-    return Outcome.passed("toy loss matches" + (" your probabilities" if note else ""), details, hint=note, loss=got)
+    return Outcome.passed("toy loss matches" + (" your probabilities" if note else ""), _noted(details, note),
+                          hint=note, loss=got)
 
 
 @check("Q1b", points=1.5, files=FILES)
@@ -105,7 +110,8 @@ def hidden_loss(ctx) -> Outcome:
             comparisons.append(credit or result)
     ok, first, lines = summary(comparisons)
     if ok:
-        return Outcome.passed("hidden losses match" + (" your probabilities" if note else ""), lines, hint=note)
+        return Outcome.passed("hidden losses match" + (" your probabilities" if note else ""), _noted(lines, note),
+                              hint=note)
     return Outcome.failed(_failure(reason, first), lines)
 
 

@@ -95,7 +95,7 @@ def gradients(ctx) -> Outcome:
             if comparable and match.variant is not None and not match.variant.exact and \
                     norm_relative_error(student, match.numeric[name]) <= NUMERICAL_TOL:
                 notes.add(f"grads[{name!r}] is the gradient of your loss, which is the exercise's with a known "
-                          f"mistake ({match.variant.describe()}; see Q1b): credited here")
+                          f"mistake ({match.variant.describe()}; see {match.variant.questions()}): credited here")
                 continue
             if comparable and consistency <= NUMERICAL_TOL and match.variant is None:
                 made_up = made_up or match.reason
@@ -147,9 +147,11 @@ def _parameter_loops(ctx) -> str:
     rng = ctx.rng("loops")
     nets = [hidden_case(rng, sizes, f"net {sizes}", avoid_kinks=False) for sizes in LOOP_SIZES]
     got = ctx.probe("two_layer_net.vectorisation", vectorisation_inputs(nets), TOY.scaled(wall_s=30.0))
-    calls = [int(c) for c in got.exp_log_calls]
-    extra = calls[1] - calls[0] if len(calls) == 2 else 0
-    if got.forward_only or extra <= MAX_EXTRA_EVALUATIONS:
+    if got.forward_only:
+        return ""
+    calls = plain(np.array(got.exp_log_calls), "the loss evaluations per net", (len(LOOP_SIZES),)).astype(int)
+    extra = calls[1] - calls[0]
+    if extra <= MAX_EXTRA_EVALUATIONS:
         return ""
     (_, D0, H0, C0), (_, D1, H1, C1) = LOOP_SIZES
     return (f"not backpropagation: loss(X, y) called numpy's exp/log {calls[1]} times for a net with "

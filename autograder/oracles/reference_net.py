@@ -72,6 +72,12 @@ class Variant:
         mistakes = [m.what for m in (self.forward, self.data_loss, self.penalty) if m is not None]
         return "; ".join(mistakes) if mistakes else "the exercise's loss"
 
+    def questions(self) -> str:
+        """Where the mistakes cost points: 'Q1a' (the forward pass), 'Q1b' (the loss) or both."""
+        stages = [q for q, wrong in (("Q1a", self.forward is not None),
+                                     ("Q1b", self.data_loss is not None or self.penalty is not None)) if wrong]
+        return " and ".join(stages)
+
 
 EXACT = Variant()
 

@@ -16,8 +16,12 @@ import numpy as np
 COUNTED = ("exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "logaddexp", "logaddexp2")
 
 
+UFUNC_METHODS = ("reduce", "accumulate", "reduceat", "outer", "at")  # np.logaddexp.reduce is a log-sum-exp
+
+
 class _Counted:
-    """Calls the numpy function and counts the call; everything else (.reduce, .nin) passes through."""
+    """Calls the numpy function and counts the call, and the calls of its ufunc methods; other
+    attributes (.nin, .__name__) pass through."""
 
     def __init__(self, function, counter: "EvaluationCounter"):
         self._function, self._counter = function, counter
@@ -27,7 +31,8 @@ class _Counted:
         return self._function(*args, **kwargs)
 
     def __getattr__(self, name):
-        return getattr(self._function, name)
+        found = getattr(self._function, name)
+        return _Counted(found, self._counter) if name in UFUNC_METHODS else found
 
 
 class EvaluationCounter:
