@@ -11,6 +11,10 @@ probe and writes out_arrays.npz + out_values.json and, last of all, status.json.
 process starts, however it detaches (double fork, setsid, a new process group), is re-parented to
 the supervisor, which kills all of it when the probe ends or its wall-clock limit passes, and then
 writes supervisor.json. Nothing the student prints is parsed.
+
+This is the Linux levels' child (namespaces, user, none): it needs fork, prctl and /proc, which
+features.py checks before isolation.py picks one of those levels. The portable level's child is
+spare.py; both run the probe itself through probe_process.py.
 """
 from __future__ import annotations
 
