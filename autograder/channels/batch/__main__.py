@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--assignment", default="", help="nbgrader: the assignment folder to grade (default: all)")
     parser.add_argument("--time-scale", type=float, default=1.0, help="multiply every time limit (default: 1.0)")
     parser.add_argument("--no-html", action="store_true", help="skip the HTML reports (default: write them)")
+    parser.add_argument("--reference", type=Path, default=None, help="known solutions for the similarity report: "
+                        "each .py file and each sub-folder is one (default: none)")
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
         print(f"error: {args.submissions} is not a folder of submissions", file=sys.stderr)
@@ -61,7 +63,22 @@ def main(argv: list[str] | None = None) -> int:
     failed = sorted(s for s, status in statuses.items() if status in ("grader_error", "timed_out"))
     print(f"gradebook: {path}" + (f"; grader errors or timeouts (see their report folders): "
                                    f"{', '.join(failed)}" if failed else ""), file=sys.stderr)
+    _similarity(submissions, args.out, args.reference)
     return 0
+
+
+def _similarity(submissions: list[layouts.Submission], out: Path, reference: Path | None) -> None:
+    """OUT/similarity.html and .csv from the staged copies; a failure here costs no grade."""
+    from ..similarity.class_report import write_class_report
+
+    named = [("+".join(s.student for s in members), out / members[0].student / "submission")
+             for members in layouts.group_uploads(submissions).values()
+             if (out / members[0].student / "submission").is_dir()]
+    try:
+        print(write_class_report(named, out, reference).line(), file=sys.stderr)
+    except Exception as exc:  # the gradebook is written; say what went wrong and go on
+        print(f"warning: the similarity report could not be written ({type(exc).__name__}: {exc}); "
+              f"run `make similarity SUBMISSIONS=...` to retry it", file=sys.stderr)
 
 
 if __name__ == "__main__":

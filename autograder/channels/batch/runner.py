@@ -26,7 +26,7 @@ from typing import TextIO
 from ..fallback import fallback_results, read_results, write_json
 from ..stage import EXPECTED, Staged, stage
 from . import cluster
-from .layouts import Submission
+from .layouts import Submission, group_uploads
 from .task import GradeOptions
 
 
@@ -61,9 +61,7 @@ def grade_all(submissions: list[Submission], out: Path, config: BatchConfig,
               stream: TextIO = sys.stderr) -> dict[str, str]:
     """Grade every upload once (group members share it); {student: status}, status one of
     graded | skipped | grader_error | timed_out."""
-    uploads: dict[Path, list[Submission]] = {}
-    for sub in submissions:
-        uploads.setdefault(sub.upload, []).append(sub)
+    uploads = group_uploads(submissions)
     statuses: dict[str, str] = {}
     progress = Progress(len(uploads), stream)
 
@@ -98,7 +96,7 @@ def grade_all(submissions: list[Submission], out: Path, config: BatchConfig,
 def _prepare(members: list[Submission], upload: Path, tmp: Path, config: BatchConfig) -> Upload:
     """Stage the upload into `tmp` and hash what the grade depends on."""
     tmp.mkdir(parents=True)
-    staged = stage(_as_folder(upload, tmp), tmp / "staged")
+    staged = stage(as_folder(upload, tmp), tmp / "staged")
     return Upload(members, staged, _digest(staged.folder, config))
 
 
@@ -129,7 +127,7 @@ def _record(job: Upload, outcome: dict, folder: Path) -> str:
     return status
 
 
-def _as_folder(upload: Path, tmp: Path) -> Path:
+def as_folder(upload: Path, tmp: Path) -> Path:
     """A plain-layout .zip becomes a folder holding it (staging unpacks it)."""
     if upload.is_dir():
         return upload

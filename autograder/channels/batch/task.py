@@ -52,7 +52,7 @@ def grade_submission(files: dict[str, bytes], options: GradeOptions) -> dict:
 
     Returns {"status": graded | grader_error | timed_out, "results": results.json or None,
     "model": the result model as a dict or None, "report": {file name: bytes}, "seconds",
-    "worker": host name, "log": the tail of the grader's output}.
+    "worker": the Dask worker's address, "log": the tail of the grader's output}.
     """
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="hlcv-task-") as tmp:
@@ -74,7 +74,7 @@ def grade_submission(files: dict[str, bytes], options: GradeOptions) -> dict:
                       if p.is_file() and not p.is_symlink() and p.name not in ("results.json", "model.json")}
         log = (private / "grader.log").read_bytes()[-LOG_TAIL:].decode("utf-8", "replace")
     return {"status": status, "results": results, "model": model, "report": report,
-            "seconds": round(time.monotonic() - started, 1), "worker": socket.gethostname(), "log": log}
+            "seconds": round(time.monotonic() - started, 1), "worker": _worker_name(), "log": log}
 
 
 def _run_grader(staged: Path, private: Path, options: GradeOptions) -> str:
@@ -100,6 +100,15 @@ def _run_grader(staged: Path, private: Path, options: GradeOptions) -> str:
             process.wait()
             return "timed_out"
     return "graded" if code == 0 else "grader_error"
+
+
+def _worker_name() -> str:
+    """The address of the Dask worker running this task (the host's name outside Dask)."""
+    try:
+        from distributed import get_worker
+        return get_worker().address
+    except (ImportError, ValueError):
+        return socket.gethostname()
 
 
 def _grader_env() -> dict[str, str]:
