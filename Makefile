@@ -10,7 +10,7 @@ FROM ?=
 OFFLINE_CIFAR := $(wildcard ../shared/data/cifar10-jpeg.tar.gz)
 
 .PHONY: help venv grade test student check-student data bench bench-isolation clean
-.PHONY: gradescope grade-all bench-container bench-grade-all
+.PHONY: gradescope grade-all bench-container bench-grade-all similarity bench-similarity
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -50,20 +50,29 @@ check-student: venv ## fail if student/ is stale
 bench: venv ## print grading and training speed measurements
 	$(PY) bench/grade_speed.py
 
-gradescope: venv ## build dist/gradescope-autograder.zip for Gradescope (see README, Gradescope)
-	$(PY) -m autograder.channels.gradescope.pack || \
+gradescope: venv ## build dist/gradescope-autograder.zip for Gradescope [TESTS=folder of your own tests]
+	$(PY) -m autograder.channels.gradescope.pack $(if $(TESTS),--tests $(TESTS)) || \
 	  { echo "hint: the zip could not be built; run the tests of tests/channels for details"; exit 1; }
 
-grade-all: venv ## grade a class: make grade-all SUBMISSIONS=dir [OUT=reports/class] [FORCE=1]
+grade-all: venv ## grade a class: make grade-all SUBMISSIONS=dir [OUT=reports/class] [FORCE=1] [SCHEDULER=tcp://host:8786] [REFERENCE=dir]
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-all SUBMISSIONS=<folder of submissions>"; exit 2; }
-	$(PY) -m autograder.channels.batch $(SUBMISSIONS) $(if $(OUT),--out $(OUT)) $(if $(FORCE),--force) || \
+	$(PY) -m autograder.channels.batch $(SUBMISSIONS) $(if $(OUT),--out $(OUT)) $(if $(FORCE),--force) \
+	  $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(REFERENCE),--reference $(REFERENCE)) || \
 	  { echo "hint: see the messages above; a finished student is skipped when you run it again"; exit 1; }
+
+similarity: venv ## rank look-alike submissions: make similarity SUBMISSIONS=dir [REFERENCE=dir] [OUT=reports/class]
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make similarity SUBMISSIONS=<folder of submissions> [REFERENCE=<known solutions>]"; exit 2; }
+	$(PY) -m autograder.channels.similarity $(SUBMISSIONS) $(if $(REFERENCE),--reference $(REFERENCE)) $(if $(OUT),--out $(OUT)) || \
+	  { echo "hint: SUBMISSIONS is a folder grade-all reads; REFERENCE holds .py files or one folder per known solution"; exit 1; }
 
 bench-container: venv ## full grades of the solution under real cgroup CPU/memory limits (root)
 	$(PY) bench/container_fit.py
 
-bench-grade-all: venv ## a class of 8 graded one at a time vs in parallel: speed-up, peak memory
+bench-grade-all: venv ## a class of 8 on 1 vs 2 Dask workers, and Dask against a plain process pool
 	$(PY) bench/grade_all.py
+
+bench-similarity: venv ## the similarity report of 500 generated submissions: seconds
+	$(PY) bench/similarity_speed.py
 
 bench-isolation: venv ## print the cost of isolating student code (a full grade with and without)
 	$(PY) bench/isolation_cost.py

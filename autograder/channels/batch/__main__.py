@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-html", action="store_true", help="skip the HTML reports (default: write them)")
     parser.add_argument("--reference", type=Path, default=None, help="known solutions for the similarity report: "
                         "each .py file and each sub-folder is one (default: none)")
+    parser.add_argument("--no-similarity", action="store_true", help="skip the similarity report "
+                        "(default: write OUT/similarity.html and .csv)")
     args = parser.parse_args(argv)
     if not args.submissions.is_dir():
         print(f"error: {args.submissions} is not a folder of submissions", file=sys.stderr)
@@ -63,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = sorted(s for s, status in statuses.items() if status in ("grader_error", "timed_out"))
     print(f"gradebook: {path}" + (f"; grader errors or timeouts (see their report folders): "
                                    f"{', '.join(failed)}" if failed else ""), file=sys.stderr)
-    _similarity(submissions, args.out, args.reference)
+    if not args.no_similarity:
+        _similarity(submissions, args.out, args.reference)
     return 0
 
 

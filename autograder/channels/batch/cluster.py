@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 from collections.abc import Iterator
 
 ADDRESS_VARIABLE = "DASK_SCHEDULER_ADDRESS"  # Dask's own variable, honoured when --scheduler is not given
@@ -35,6 +36,7 @@ def connect(address: str, jobs: int) -> Iterator:
     """A dask.distributed Client: to the scheduler at `address`, or to an embedded LocalCluster of
     `jobs` single-threaded worker processes when `address` is "". Closed on exit (an embedded
     cluster with it; an existing cluster is left running)."""
+    import dask
     from dask.distributed import Client, LocalCluster
 
     if address:
@@ -51,8 +53,12 @@ def connect(address: str, jobs: int) -> Iterator:
     # One thread per worker: each task waits for one grader process, which is what uses a CPU.
     # No memory limit: a worker process itself stays small (the grades run in processes of their
     # own), and Dask would otherwise pause or restart a worker at a fraction of the machine's memory.
-    cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
-                           memory_limit=0, dashboard_address=None, silence_logs=logging.ERROR)
+    # Workers forked, not spawned, on Linux: 0.3 s to start two instead of ~2 s of fresh interpreters
+    # (this process holds no lock a worker could inherit: it has only staged files so far).
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    with dask.config.set({"distributed.worker.multiprocessing-method": method}):
+        cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+                               memory_limit=0, dashboard_address=None, silence_logs=logging.ERROR)
     with cluster, Client(cluster) as client:
         yield client
 
