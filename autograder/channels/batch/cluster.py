@@ -65,7 +65,10 @@ def connect(address: str, jobs: int) -> Iterator:
 
 def describe(client) -> str:
     """"2 workers, 2 threads at tcp://..." for the first line of a run."""
-    info = client.scheduler_info()
+    try:
+        info = client.scheduler_info(n_workers=-1)  # every worker (older releases listed 5 at most)
+    except TypeError:  # a release without the argument
+        info = client.scheduler_info()
     workers = info.get("workers", {})
     threads = sum(w.get("nthreads", 0) for w in workers.values())
     return f"{len(workers)} worker(s), {threads} grade(s) at once, scheduler {info.get('address', '?')}"

@@ -17,7 +17,8 @@ from .extract import Document
 
 TABLE_ROWS = 200     # pairs listed in the page's table (the CSV has them all)
 SHOWN = 40           # pairs shown side by side
-FLAG_AT = 0.5        # a pair at or above this score is marked "read this pair" (an order to read in)
+FLAG_AT = 0.5        # a pair at or above this score is marked "read first" (an order to read in)
+READ_FIRST = '<span class="flag">read first</span>'
 
 LEAD = ("Similarity is a lead for a person to read, not a verdict. Independent solutions of this "
         "exercise share a lot of code, because the skeleton fixes names, shapes and steps and numpy "
@@ -93,7 +94,7 @@ def _table(documents: list[Document], pairs: list[compare.Pair]) -> str:
         rows.append(f"<tr><td class=\"num\">{link}</td><td>{html.escape(a.name)}</td><td>{other}</td>"
                     f"<td class=\"num\">{score:.0%}</td><td class=\"num\">{pair.a_in_b:.0%}</td>"
                     f"<td class=\"num\">{pair.b_in_a:.0%}</td><td class=\"num\">{pair.shared}</td>"
-                    f"<td>{'<span class=flag>read first</span>' if score >= FLAG_AT else ''}</td></tr>")
+                    f"<td>{READ_FIRST if score >= FLAG_AT else ''}</td></tr>")
     if len(pairs) > TABLE_ROWS:
         rows.append(f"<tr><td colspan=\"8\">{len(pairs) - TABLE_ROWS} more pair(s) in similarity.csv</td></tr>")
     return "\n".join(rows) + "</table>"
