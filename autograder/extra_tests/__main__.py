@@ -25,7 +25,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="how far the tests' children are isolated (default: auto)")
     args = parser.parse_args(argv)
     from ..engine import GradeConfig
-    from .runner import failed_entries, run_all
+    from .entries import failed_entries
+    from .runner import run_all
     code = 0
     try:
         results = run_all(args.submission, args.tests, GradeConfig(time_scale=args.time_scale, isolation=args.isolation,

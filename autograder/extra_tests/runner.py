@@ -12,36 +12,36 @@ import math
 import time
 from pathlib import Path
 
+from ..catalogue import all_checks
 from ..engine import GradeConfig, Sandbox
 from ..results import printable
 from ..sandbox import Limits, ProbeFailure, run_probe
 from ..sandbox.exchange import InstructorTest
 from . import manifest as manifest_file
+from .entries import entry
 
 LIMITS = Limits(wall_s=60.0, memory_mb=3072)  # per test; room for a test that imports torch
-MAX_OUTPUT = 5000          # characters of a test's output kept in results.json
-NUMBER_BASE = 99           # "99.k" for a test without @number: after the harness's checks on Gradescope
-FILES = ("chain_rule.py", "two_layer_net.py", "hyperparams.py", "mlp.py")
 
 
 def run_all(submission: Path, folder: Path, config: GradeConfig) -> dict:
     """{"tests": [...], "leaderboard": [...]} for every test of the packed folder."""
     manifest = manifest_file.read(folder)
+    files = tuple(sorted({name for chk in all_checks() for name in chk.files}))  # every submission file
     tests, board = [], []
     with Sandbox(config) as sandbox:
         for number, test in enumerate(manifest["tests"], 1):
             started = time.monotonic()
             report, failure = {}, None
             try:
-                run = run_probe(submission, FILES, "instructor_tests.run_one",
+                run = run_probe(submission, files, "instructor_tests.run_one",
                                 InstructorTest(manifest["texts"], test["id"]),
                                 LIMITS.scaled(wall_s=LIMITS.wall_s * config.time_scale), threads=config.threads_per_probe,
                                 launcher=sandbox.launcher, isolation=sandbox.isolation, work_root=sandbox.work_root)
                 report = run.outputs.report
             except ProbeFailure as exc:
                 failure = exc
-            entry, column = merge(test, number, report, failure, time.monotonic() - started)
-            tests += [entry] if entry else []
+            result, column = merge(test, number, report, failure, time.monotonic() - started)
+            tests += [result] if result else []
             board += [column] if column else []
     return {"tests": tests, "leaderboard": board}
 
@@ -54,12 +54,12 @@ def merge(test: dict, number: int, report: dict, failure: ProbeFailure | None,
         if failure is None and value is not None:
             return None, {"name": test["leaderboard"], "value": value, "order": test["order"]}
         why = failure.message if failure else "the test set no leaderboard value"
-        return _entry(test, number, 0.0, 0.0, "failed", f"Leaderboard value not measured: {why}", seconds), None
+        return entry(test, number, 0.0, 0.0, "failed", f"Leaderboard value not measured: {why}", seconds), None
     weight = float(test["weight"] or 0.0)
     child = next(iter(report.get("tests") or []), None) if isinstance(report, dict) else None
     if failure is not None or not isinstance(child, dict):
         reason = failure.message if failure else "the test reported no result"
-        return _entry(test, number, 0.0, weight, failure.kind if failure else "error",
+        return entry(test, number, 0.0, weight, failure.kind if failure else "error",
                       f"Test could not finish: {reason}", seconds), None
     passed = child.get("status") == "passed"
     score = child.get("score", weight if passed else 0.0)
@@ -68,27 +68,7 @@ def merge(test: dict, number: int, report: dict, failure: ProbeFailure | None,
     outcome = "passed" if passed and score >= weight - 1e-9 else "failed"
     if outcome == "failed" and test["hide_errors"]:
         output = str(test["hide_errors"])
-    return _entry(test, number, score, weight, outcome, output, seconds), None
-
-
-def failed_entries(folder: Path, reason: str) -> dict:
-    """Every test of the folder as failed with `reason` (the runner's process itself failed)."""
-    manifest = manifest_file.read(folder)
-    return {"tests": [_entry(t, n, 0.0, float(t["weight"] or 0.0), "grader_error", reason)
-                      for n, t in enumerate(manifest["tests"], 1)], "leaderboard": []}
-
-
-def _entry(test: dict, number: int, score: float, weight: float, outcome: str, output: str,
-           seconds: float = 0.0) -> dict:
-    entry = {"name": printable(test["name"]), "number": str(test["number"] or f"{NUMBER_BASE}.{number}"),
-             "score": round(score, 4), "max_score": weight, "status": "passed" if outcome == "passed" else "failed",
-             "output": printable(output)[-MAX_OUTPUT:], "output_format": "text",
-             "visibility": test["visibility"] or "visible",
-             "extra_data": {"question": "instructor", "check": f"instructor.{test['id']}", "outcome": outcome,
-                            "duration_s": round(seconds, 3)}}
-    if test["tags"]:
-        entry["tags"] = [str(t) for t in test["tags"]]
-    return entry
+    return entry(test, number, score, weight, outcome, output, seconds), None
 
 
 def _leaderboard_value(report: dict):

@@ -88,7 +88,7 @@ def grade_upload(root: Path) -> dict:
 def run_instructor_tests(staged: Path, tests: Path, private: Path, source: Path, left_s: float) -> dict:
     """The instructor's tests as results.json entries, from their own process (each test in a
     sandboxed child there); every test failed with the reason when that process fails."""
-    from ...extra_tests.runner import failed_entries
+    from ...extra_tests.entries import failed_entries
 
     out = private / "instructor_tests.json"
     command = [sys.executable, "-m", "autograder.extra_tests", str(staged), "--tests", str(tests),
