@@ -14,9 +14,16 @@ side's fingerprints found in the other (the mean of both for two students; for a
 known solution, the student's side: a public solution holds much more than the exercise). Only the
 pairs shown on the page go through copydetect's `compare_files`, for the matching code itself.
 Reordered statements keep the fingerprints inside each statement; renamed names change nothing.
+
+copydetect hashes k-grams with Python's hash(), which is salted anew in every process
+(PYTHONHASHSEED): winnowing would keep other fingerprints, and give other scores, on every run.
+While fingerprinting, a blake2b digest of each k-gram stands in for it, so that the same class
+always gets the same report.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
 from dataclasses import dataclass
 
@@ -50,11 +57,12 @@ def fingerprints(documents: list[Document], skeletons: dict[str, str]) -> list:
     """copydetect's CodeFingerprint of every document, the skeleton's k-grams removed."""
     from copydetect import CodeFingerprint
 
-    boilerplate = np.unique(np.concatenate([
-        np.fromiter(CodeFingerprint(name, NOISE, 1, fp=io.StringIO(text), language="python").hashes, dtype=np.int64)
-        for name, text in skeletons.items()] or [np.zeros(0, np.int64)]))
-    return [CodeFingerprint(doc.name, NOISE, GUARANTEE - NOISE + 1, boilerplate, fp=io.StringIO(doc.text),
-                            language="python") for doc in documents]
+    with _stable_hashes():
+        boilerplate = np.unique(np.concatenate([
+            np.fromiter(CodeFingerprint(name, NOISE, 1, fp=io.StringIO(text), language="python").hashes, dtype=np.int64)
+            for name, text in skeletons.items()] or [np.zeros(0, np.int64)]))
+        return [CodeFingerprint(doc.name, NOISE, GUARANTEE - NOISE + 1, boilerplate, fp=io.StringIO(doc.text),
+                                language="python") for doc in documents]
 
 
 def all_pairs(documents: list[Document], prints: list) -> list[Pair]:
@@ -96,6 +104,26 @@ def matching_slices(prints: list, pair: Pair):
 
     _, (sim_a, sim_b), (slices_a, slices_b) = compare_files(prints[pair.a], prints[pair.b])
     return float(sim_a), float(sim_b), slices_a, slices_b
+
+
+@contextlib.contextmanager
+def _stable_hashes():
+    """copydetect's k-gram hash replaced by a digest that is the same in every process."""
+    from copydetect import utils
+
+    original = utils.hashed_kgrams
+    utils.hashed_kgrams = _kgram_digests
+    try:
+        yield
+    finally:
+        utils.hashed_kgrams = original
+
+
+def _kgram_digests(text: str, k: int) -> np.ndarray:
+    """(len(text) - k + 1,) int64: the first 8 bytes of each k-gram's blake2b digest."""
+    return np.array([int.from_bytes(hashlib.blake2b(text[i:i + k].encode("utf-8", "surrogatepass"),
+                                                    digest_size=8).digest(), "little", signed=True)
+                     for i in range(len(text) - k + 1)], dtype=np.int64)
 
 
 def _shared_columns(hash_sets: list) -> dict:
