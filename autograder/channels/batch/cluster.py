@@ -42,10 +42,11 @@ def connect(address: str, jobs: int) -> Iterator:
     if address:
         try:
             client = Client(address)  # waits up to Dask's distributed.comm.timeouts.connect (30 s)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # nothing listens there, or not an address
             raise ClusterUnavailable(
                 f"no Dask scheduler answered at {address} ({exc}); "
-                f"start one with `dask scheduler` and workers with `dask worker {address}`, or leave "
+                f"start one with `dask scheduler` and workers with `python -m dask worker {address}` in a "
+                "checkout of this repository (README, 'Grading a whole class'), or leave "
                 f"--scheduler and {ADDRESS_VARIABLE} unset to grade on this machine") from None
         with client:
             yield client
