@@ -113,8 +113,19 @@ def _worker_name() -> str:
 
 def _grader_env() -> dict[str, str]:
     """The worker's environment, with this repository importable and HLCV_DATA_DIR made absolute
-    (the grader runs in another folder)."""
+    (the grader runs in another folder), less what Dask's nanny set for its own workers
+    (`distributed.nanny.pre-spawn-environ`: an aggressive malloc trim threshold, thread counts):
+    the grader runs as it does under `make grade`."""
     env = dict(os.environ)
+    try:
+        import dask
+        import distributed  # noqa: F401  (puts its defaults into dask.config)
+        injected = dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {}
+    except ImportError:
+        injected = {}
+    for name, value in injected.items():
+        if env.get(name) == str(value):
+            del env[name]
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
     if env.get("HLCV_DATA_DIR"):
         env["HLCV_DATA_DIR"] = str(Path(env["HLCV_DATA_DIR"]).expanduser().absolute())
