@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
+import sys
 import tempfile
 import threading
 import time
@@ -244,4 +245,6 @@ def _metadata(config: GradeConfig) -> dict[str, Any]:
     versions = {"python": platform.python_version(), "numpy": np.__version__}
     versions.update(ORACLE.versions)  # torch's, when the oracle process ran
     return {"config": asdict(config), "versions": versions, "platform": platform.platform(),
-            "graded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+            "graded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            # False unless the caller imported it: the oracles' torch runs in their own process.
+            "torch_in_grading_process": "torch" in sys.modules}
