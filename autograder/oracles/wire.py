@@ -15,6 +15,8 @@ from typing import IO, Any
 
 import numpy as np
 
+from ..sandbox.transport import to_json
+
 LENGTH = struct.Struct(">Q")
 ARRAY_KEY = "$array"
 
@@ -28,13 +30,11 @@ def pack(value: Any) -> bytes:
             key = f"a{len(arrays)}"
             arrays[key] = item
             return {ARRAY_KEY: key}
-        if isinstance(item, np.generic):
-            return item.item()
         if isinstance(item, dict):
             return {str(k): tree(v) for k, v in item.items()}
         if isinstance(item, (list, tuple)):
             return [tree(v) for v in item]
-        return item
+        return to_json(item)  # numpy scalars as Python numbers
 
     text = json.dumps(tree(value), allow_nan=True).encode()
     buffer = io.BytesIO()
