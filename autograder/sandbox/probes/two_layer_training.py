@@ -11,8 +11,8 @@ import time
 import numpy as np
 
 from datasets.cifar10 import FeatureRows, features, mean_image
-from ..exchange import (PARAM_NAMES, CifarData, Histories, Minibatches, SgdSteps, SgdStepsOut, Training,
-                        TrainedNet)
+from ..exchange import (PARAM_NAMES, CifarData, Histories, Minibatches, PredictionCalls, SgdSteps, SgdStepsOut,
+                        Training, TrainedNet)
 from . import StudentFailure, Submission, as_array, as_float
 from .grader_net import GraderCalls
 from .two_layer_net import build_net
@@ -42,10 +42,11 @@ def _params_of(net) -> dict:
 def _train(submission: Submission, run: Training, num_iters: int) -> tuple[object, GraderCalls, object]:
     """The student's train() on a net whose loss() and predict() are the grader's own."""
     X, y = run.net.X, run.net.y
+    X_val, y_val = (X, y) if run.X_val is None else (run.X_val, run.y_val)
     net = build_net(submission, run.net.params)
-    calls = GraderCalls(net, X).install()
+    calls = GraderCalls(net, X, X_val).install()
     np.random.seed(run.seed)
-    stats = net.train(X, y, X if run.X_val is None else run.X_val, y if run.y_val is None else run.y_val,
+    stats = net.train(X, y, X_val, y_val,
                       learning_rate=run.learning_rate, learning_rate_decay=run.learning_rate_decay,
                       reg=run.reg, num_iters=num_iters, batch_size=run.batch_size, verbose=False)
     return net, calls, stats
@@ -70,11 +71,21 @@ def sgd_step(inputs: SgdSteps, submission: Submission) -> SgdStepsOut:
 
 
 def minibatches(inputs: Training, submission: Submission) -> Minibatches:
-    """train() on N distinct samples with a small batch: which rows each loss(X, y) call held."""
+    """train() on N distinct samples with a small batch: which rows each loss(X, y) call held, and
+    what each prediction during train() was asked and answered (the histories' sources)."""
     _, calls, stats = _train(submission, inputs, inputs.num_iters)
     batches = calls.batches[:MAX_HISTORY]
     return Minibatches(_histories(stats), np.array([len(b) for b in batches], dtype=np.int64),
-                       np.concatenate(batches)[:MAX_HISTORY * 10] if batches else np.zeros(0, np.int64))
+                       np.concatenate(batches)[:MAX_HISTORY * 10] if batches else np.zeros(0, np.int64),
+                       _predictions(calls.predictions[:MAX_HISTORY]))
+
+
+def _predictions(events: list) -> PredictionCalls:
+    def joined(i: int) -> np.ndarray:
+        return np.concatenate([e[i] for e in events]) if events else np.zeros(0, np.int64)
+
+    return PredictionCalls(np.array([e[0] for e in events], dtype=np.int64),
+                           np.array([len(e[1]) for e in events], dtype=np.int64), joined(1), joined(2), joined(3))
 
 
 def cifar_training(inputs: CifarData, submission: Submission) -> TrainedNet:
