@@ -65,8 +65,9 @@ similarity: venv ## rank look-alike submissions: make similarity SUBMISSIONS=dir
 	$(PY) -m autograder.channels.similarity $(SUBMISSIONS) $(if $(REFERENCE),--reference $(REFERENCE)) $(if $(OUT),--out $(OUT)) || \
 	  { echo "hint: SUBMISSIONS is a folder grade-all reads; REFERENCE holds .py files or one folder per known solution"; exit 1; }
 
-bench-container: venv ## full grades of the solution under real cgroup CPU/memory limits (root)
-	$(PY) bench/container_fit.py
+bench-container: venv ## full grades of the solution under real cgroup CPU/memory limits (root) [GRADER_PYTHON=venv/bin/python]
+	$(PY) bench/container_fit.py $(if $(GRADER_PYTHON),--python $(GRADER_PYTHON)) || \
+	  { echo "hint: it needs root, cgroups and CIFAR-10 (make data, or HLCV_DATA_DIR); see the message above"; exit 1; }
 
 bench-grade-all: venv ## a class of 8 on 1 vs 2 Dask workers, and Dask against a plain process pool
 	$(PY) bench/grade_all.py
