@@ -12,7 +12,7 @@ TORCH_INDEX ?=
 OFFLINE_CIFAR := $(wildcard ../shared/data/cifar10-jpeg.tar.gz)
 
 .PHONY: help venv grade test student check-student data bench bench-isolation clean
-.PHONY: gradescope grade-all bench-container bench-grade-all bench-portable
+.PHONY: gradescope grade-all bench-container bench-grade-all similarity bench-similarity bench-portable
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -61,20 +61,30 @@ check-student: venv ## fail if student/ is stale
 bench: venv ## print grading and training speed measurements
 	$(PY) bench/grade_speed.py
 
-gradescope: $(VENV)/.installed-instructor ## build dist/gradescope-autograder.zip for Gradescope (see README, Gradescope)
-	$(PY) -m autograder.channels.gradescope.pack || \
+gradescope: $(VENV)/.installed-instructor ## build dist/gradescope-autograder.zip for Gradescope [TESTS=folder of your own tests]
+	$(PY) -m autograder.channels.gradescope.pack $(if $(TESTS),--tests $(TESTS)) || \
 	  { echo "hint: the zip could not be built; run the tests of tests/channels for details"; exit 1; }
 
-grade-all: $(VENV)/.installed-instructor ## grade a class: make grade-all SUBMISSIONS=dir [OUT=reports/class] [FORCE=1]
+grade-all: $(VENV)/.installed-instructor ## grade a class: make grade-all SUBMISSIONS=dir [OUT=reports/class] [FORCE=1] [SCHEDULER=tcp://host:8786] [REFERENCE=dir]
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade-all SUBMISSIONS=<folder of submissions>"; exit 2; }
-	$(PY) -m autograder.channels.batch $(SUBMISSIONS) $(if $(OUT),--out $(OUT)) $(if $(FORCE),--force) || \
+	$(PY) -m autograder.channels.batch $(SUBMISSIONS) $(if $(OUT),--out $(OUT)) $(if $(FORCE),--force) \
+	  $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(if $(REFERENCE),--reference $(REFERENCE)) || \
 	  { echo "hint: see the messages above; a finished student is skipped when you run it again"; exit 1; }
 
-bench-container: venv ## full grades of the solution under real cgroup CPU/memory limits (root)
-	$(PY) bench/container_fit.py
+similarity: $(VENV)/.installed-instructor ## rank look-alike submissions: make similarity SUBMISSIONS=dir [REFERENCE=dir] [OUT=reports/class]
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make similarity SUBMISSIONS=<folder of submissions> [REFERENCE=<known solutions>]"; exit 2; }
+	$(PY) -m autograder.channels.similarity $(SUBMISSIONS) $(if $(REFERENCE),--reference $(REFERENCE)) $(if $(OUT),--out $(OUT)) || \
+	  { echo "hint: SUBMISSIONS is a folder grade-all reads; REFERENCE holds .py files or one folder per known solution"; exit 1; }
 
-bench-grade-all: venv ## a class of 8 graded one at a time vs in parallel: speed-up, peak memory
+bench-container: venv ## full grades of the solution under real cgroup CPU/memory limits (root) [GRADER_PYTHON=venv/bin/python]
+	$(PY) bench/container_fit.py $(if $(GRADER_PYTHON),--python $(GRADER_PYTHON)) || \
+	  { echo "hint: it needs root, cgroups and CIFAR-10 (make data, or HLCV_DATA_DIR); see the message above"; exit 1; }
+
+bench-grade-all: $(VENV)/.installed-instructor ## a class of 8 on 1 vs 2 Dask workers, and Dask against a plain process pool
 	$(PY) bench/grade_all.py
+
+bench-similarity: $(VENV)/.installed-instructor ## the similarity report of 500 generated submissions: seconds
+	$(PY) bench/similarity_speed.py
 
 bench-isolation: venv ## print the cost of isolating student code (a full grade with and without)
 	$(PY) bench/isolation_cost.py

@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
                        "grader), or auto = the strongest this machine allows, or $HLCV_ISOLATION when set "
                        "(default: auto)")
     grade.add_argument("--no-html", action="store_true", help="skip the HTML report (default: write it)")
+    grade.add_argument("--model", type=Path, default=None, help="also write the whole result model as "
+                       "JSON to this file, for channels that grade elsewhere (default: none)")
 
     assign = commands.add_parser("assign", help="generate student/ from solution/")
     assign.add_argument("--source", type=Path, default=Path("solution"), help="default: solution")

@@ -1,9 +1,9 @@
 """Where the memory of a process tree goes: PSS per role, sampled from /proc while it runs.
 
 Roles, by command line and parent: the run_autograder shell, the channel (run.py), the grading
-parent, each fork server ("numpy", "torch") and the probe children (forked from a server or
-spawned). PSS splits pages shared after a fork among the processes that share them, so the sum
-over roles is the memory the tree really holds.
+parent, the oracle process, each fork server ("numpy", "torch") and the probe children (forked
+from a server or spawned). PSS splits pages shared after a fork among the processes that share
+them, so the sum over roles is the memory the tree really holds.
 """
 from __future__ import annotations
 
@@ -19,15 +19,18 @@ def role(process: psutil.Process) -> str:
         line = " ".join(process.cmdline())
         parent = process.parent()
         parent_line = " ".join(parent.cmdline()) if parent else ""
-    except psutil.Error:
+        parent_name = parent.name() if parent else ""
+    except psutil.Error:  # it, or its parent, ended while we looked
         return "gone"
     if "forkserver.py" in line:
         kind = line.rsplit(" ", 1)[-1]
         # Under bubblewrap the server's parent is bwrap, whose own command line names forkserver.py.
-        forked = "forkserver.py" in parent_line and parent is not None and parent.name() != "bwrap"
+        forked = "forkserver.py" in parent_line and parent_name != "bwrap"
         return f"probe children ({kind})" if forked else f"fork server ({kind})"
     if "child.py" in line:
         return "probe children (spawned)"
+    if "oracles/server.py" in line:
+        return "oracle process"
     if "autograder grade" in line:
         return "grading parent"
     if "channels.gradescope.run" in line:

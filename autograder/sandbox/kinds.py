@@ -6,7 +6,9 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-PRELOADS = {"numpy": ("numpy",), "torch": ("numpy", "torch", "torchvision")}
+# torchvision is not preloaded: nothing of the grader's needs it, and a submission that imports it
+# pays its import (and its memory) itself.
+PRELOADS = {"numpy": ("numpy",), "torch": ("numpy", "torch")}
 TORCH_PROBE_MODULES = ("mlp", "mlp_training")
 
 

@@ -25,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
                       help="grade only this student (repeatable; default: every submitted one)")
     book.add_argument("--only", default="", help="comma-separated questions or check ids (default: all); "
                       "the checks left out score 0 in the gradebook")
+    book.add_argument("--jobs", default="auto", help="students graded at once on this machine, or auto = from "
+                      "the CPUs and memory the cgroup grants (default: auto; ignored with --scheduler)")
+    book.add_argument("--scheduler", default="", help="grade on an existing Dask cluster, e.g. tcp://host:8786 "
+                      "(default: $DASK_SCHEDULER_ADDRESS, else an embedded cluster on this machine)")
     args = parser.parse_args(argv)
 
     if args.command == "source":
@@ -38,7 +42,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _gradebook(args) -> int:
-    from .gradebook import submitted_students, summary, write_student
+    from ...resources import auto_jobs
+    from ..batch.cluster import ClusterUnavailable
+    from ..batch.task import GradeOptions
+    from .gradebook import grade_students, submitted_students, summary, write_student
     if not (args.course / "gradebook.db").is_file():
         print(f"error: {args.course / 'gradebook.db'} does not exist: run `nbgrader autograde "
               f"{args.assignment}` in {args.course} first", file=sys.stderr)
@@ -48,14 +55,16 @@ def _gradebook(args) -> int:
         print(f"error: no folder {args.course}/autograded/*/{args.assignment}: run `nbgrader autograde "
               f"{args.assignment}` first", file=sys.stderr)
         return EXIT_FAILED
-    only = [q for q in args.only.split(",") if q.strip()] or None
+    jobs = auto_jobs() if args.jobs == "auto" else max(1, int(args.jobs))
+    try:
+        reports = grade_students(args.course, args.assignment, {s: GradeOptions(only=args.only, html=False)
+                                                                for s in students}, args.scheduler, jobs)
+    except (FileNotFoundError, ClusterUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     flagged = 0
     for student in students:
-        try:
-            graded = write_student(args.course, args.assignment, student, only=only)
-        except (FileNotFoundError, ValueError) as exc:
-            print(f"error: {student}: {exc}", file=sys.stderr)
-            return EXIT_FAILED
+        graded = write_student(args.course, args.assignment, student, reports[student])
         flagged += len(graded.flags)
         print(summary(graded))
     print(f"{len(students)} submission(s) written to the gradebook; {flagged} cell(s) flagged "

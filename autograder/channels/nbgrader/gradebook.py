@@ -2,25 +2,30 @@
 
 `nbgrader autograde` runs the student's notebook, and every cell the student wrote runs in the
 same kernel as the test cells before them, so a student cell can replace whatever a test cell
-calls. This writer therefore grades each `autograded/<student>/<assignment>/` folder with the
-engine (outside any kernel: only the submission's .py files are copied into the sandbox's
-children) and writes each question's points into nbgrader's gradebook as the test cell's
-`auto_score`. A cell whose in-kernel score differs is flagged: it is printed, marked as needing
+calls. This writer therefore grades each `autograded/<student>/<assignment>/` folder outside any
+kernel, each student as one task on Dask (`grade_students`: the same tasks, embedded cluster or
+--scheduler as `make grade-all`; only the submission's .py files travel, and a grader process runs
+them in the sandbox), and writes each question's points into nbgrader's gradebook as the test
+cell's `auto_score` (`write_student`, in this process: the gradebook is one sqlite file). A cell whose in-kernel score differs is flagged: it is printed, marked as needing
 manual grading (formgrader lists it), and its output in the autograded notebook (what
 `nbgrader generate_feedback` renders) is replaced by the sandbox's lines.
 """
 from __future__ import annotations
 
 import math
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from ...engine import GradeConfig, grade
+from ...feedback import crash_report
 from ...reporters import gradescope, terminal
-from ...results import GradeReport
+from ...results import GradeReport, report_from_dict
+from ..batch import cluster
+from ..batch.task import GradeOptions
+from ..stage import EXPECTED, stage
 from .course import CIFAR_CHECKS, NOTEBOOK, auto_points, cell_id_of
 
 
@@ -50,27 +55,56 @@ class StudentGrade:
         return [c for c in self.cells if c.flagged]
 
 
-def write_student(course: Path, assignment: str, student: str, only: list[str] | None = None,
-                  config: GradeConfig = GradeConfig(), db_url: str | None = None) -> StudentGrade:
-    """Grade autograded/<student>/<assignment>/ and write its points into the gradebook.
+def submission_folder(course: Path, assignment: str, student: str) -> Path:
+    """autograded/<student>/<assignment>/, or the submitted folder when autograde failed on the
+    notebook (nbgrader then removes the autograded folder; the .py files that count are the
+    submitted ones, which autograde never overwrites)."""
+    folder = course / "autograded" / student / assignment
+    if (folder / f"{NOTEBOOK}.ipynb").is_file():
+        return folder
+    submitted = course / "submitted" / student / assignment
+    if not submitted.is_dir():
+        raise FileNotFoundError(f"neither {folder / f'{NOTEBOOK}.ipynb'} nor {submitted} exists: run "
+                                f"`nbgrader autograde {assignment}` first")
+    return submitted
 
-    `only` restricts the grade to some questions or check ids (as `make grade Q=...`); a check
-    left out scores 0 in its cell. Also writes results.json beside the notebook (the same file
-    `make grade` writes) and replaces the test cells' outputs in the autograded notebook. When
-    autograde failed on the notebook (no autograded copy), the submitted files are graded and
-    every cell is flagged.
+
+def grade_students(course: Path, assignment: str, options: dict[str, GradeOptions],
+                   scheduler: str = "", jobs: int = 1) -> dict[str, GradeReport]:
+    """Grade each student's submission folder (`options`: {student: how}) as one Dask task; returns
+    {student: report}. A grade that left no result model becomes an "autograder error" report."""
+    only = {s: [q for q in o.only.split(",") if q.strip()] or None for s, o in options.items()}
+    with tempfile.TemporaryDirectory(prefix="hlcv-gradebook-") as tmp:
+        requests = {}
+        for student, how in options.items():
+            staged = stage(submission_folder(course, assignment, student), Path(tmp) / student)
+            files = {p.name: p.read_bytes() for p in staged.folder.iterdir() if p.name in EXPECTED}
+            requests[student] = (files, how)
+        reports = {}
+        with cluster.connect(cluster.scheduler_address(scheduler), jobs) as client:
+            for student, outcome in cluster.grade_each(client, requests):
+                folder = submission_folder(course, assignment, student)
+                try:
+                    report = report_from_dict(outcome["model"])
+                    report.submission = str(folder)
+                except (TypeError, ValueError, KeyError):
+                    report = crash_report(folder, only[student], f"{outcome['status']}: no result model\n"
+                                          + outcome["log"])
+                reports[student] = report
+    return reports
+
+
+def write_student(course: Path, assignment: str, student: str, report: GradeReport,
+                  db_url: str | None = None) -> StudentGrade:
+    """Write the points of `report` (see grade_students) into the gradebook for this student.
+
+    A check left out of the grade (`only`) scores 0 in its cell. Also writes results.json beside
+    the notebook (the same file `make grade` writes) and replaces the test cells' outputs in the
+    autograded notebook. When autograde failed on the notebook (no autograded copy), every cell is
+    flagged.
     """
     folder = course / "autograded" / student / assignment
     notebook = folder / f"{NOTEBOOK}.ipynb"
-    if not notebook.is_file():
-        # nbgrader removes the autograded folder when the notebook made autograde fail (e.g. a
-        # cell that prints more points than the cell is worth); the .py files that count are
-        # the submitted ones (autograde never overwrites them), so grade those.
-        folder = course / "submitted" / student / assignment
-        if not folder.is_dir():
-            raise FileNotFoundError(f"neither {notebook} nor {folder} exists: run "
-                                    f"`nbgrader autograde {assignment}` first")
-    report = grade(folder, only=only, config=config)
     scores = report.question_scores()
     # What the kernel said: stored in the notebook by an earlier run of this writer (auto_score
     # then holds the sandbox's points), else nbgrader's auto_score; nothing when autograde failed.

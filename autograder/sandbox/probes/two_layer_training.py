@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from datasets.cifar10 import features, mean_image
+from datasets.cifar10 import FeatureRows, features, mean_image
 from ..exchange import (PARAM_NAMES, CifarData, Histories, Minibatches, PredictionCalls, SgdSteps, SgdStepsOut,
                         Training, TrainedNet)
 from . import StudentFailure, Submission, as_array, as_float
@@ -92,12 +92,12 @@ def cifar_training(inputs: CifarData, submission: Submission) -> TrainedNet:
     """Train on CIFAR-10 with the student's settings; returns the trained params and histories.
 
     No test image or label ever reaches this process: the parent scores the returned params with
-    its own forward pass. The grader initialises the params (float32, fixed seed) and seeds
+    its own forward pass. The uint8 images stay memory-mapped; train() gets them as FeatureRows,
+    the rows load_cifar10 gives, converted a minibatch at a time. The grader initialises the params (float32, fixed seed) and seeds
     numpy's global generator, so the same submission trains the same way every run.
     """
-    mean = mean_image(inputs.x_train)
-    X_train = features(inputs.x_train, mean)                           # (49000, 3072) float32
-    inputs.x_train = None                                              # the uint8 copy can go
+    mean = mean_image(inputs.x_train)                                  # (3072,) float32
+    X_train = FeatureRows(inputs.x_train, mean)    # (49000, 3072): each minibatch converted when taken
     X_val = features(inputs.x_val, mean)                               # (1000, 3072)
     settings = inputs.settings
     H = int(settings["hidden_size"])
