@@ -72,7 +72,7 @@ def _write_model(report, path: Path) -> None:
 
     from .results import report_to_dict
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report_to_dict(report), default=str))
+    path.write_text(json.dumps(report_to_dict(report), default=str), encoding="utf-8")
 
 
 def _print_for_staff(report) -> None:

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         print("for the course staff: the instructor tests could not run:\n" + traceback.format_exc())
         results, code = failed_entries(args.tests, "Autograder error, not your fault: the course's own tests "
                                        "could not run. Please contact the course staff."), 3
-    args.results.write_text(json.dumps(results, allow_nan=False))
+    args.results.write_text(json.dumps(results, allow_nan=False), encoding="utf-8")
     passed = sum(1 for t in results["tests"] if t["status"] == "passed")
     print(f"instructor tests: {passed}/{len(results['tests'])} passed, {len(results['leaderboard'])} leaderboard value(s)")
     return code

@@ -79,6 +79,6 @@ def _validate(test: dict) -> None:
 
 def read(folder: Path) -> dict:
     """The packed manifest (folder/manifest.json) and the test sources beside it."""
-    manifest = json.loads((folder / MANIFEST).read_text())
-    manifest["texts"] = {name: (folder / name).read_text() for name in manifest["sources"]}
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest["texts"] = {name: (folder / name).read_text(encoding="utf-8") for name in manifest["sources"]}
     return manifest

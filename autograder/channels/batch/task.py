@@ -134,7 +134,7 @@ def _grader_env() -> dict[str, str]:
 
 def _read_model(path: Path) -> dict | None:
     try:
-        value = json.loads(path.read_text())
+        value = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return value if isinstance(value, dict) else None

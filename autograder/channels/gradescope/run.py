@@ -102,7 +102,7 @@ def run_instructor_tests(staged: Path, tests: Path, private: Path, source: Path,
         process.wait()
         return failed_entries(tests, "The course's own tests ran out of time after the autograder's checks.")
     try:
-        found = json.loads(out.read_text())
+        found = json.loads(out.read_text(encoding="utf-8"))
         if isinstance(found.get("tests"), list) and isinstance(found.get("leaderboard"), list):
             return found
     except (OSError, ValueError, AttributeError):

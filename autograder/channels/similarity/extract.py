@@ -38,7 +38,7 @@ class Document:
 
 def skeleton_texts(skeleton_dir: Path) -> dict[str, str]:
     """{file name: text} of the skeleton's submission files."""
-    return {name: (skeleton_dir / name).read_text() for name in EXPECTED if (skeleton_dir / name).is_file()}
+    return {name: (skeleton_dir / name).read_text(encoding="utf-8") for name in EXPECTED if (skeleton_dir / name).is_file()}
 
 
 def written_code(submitted: str, skeleton: str, file: str) -> str:
@@ -66,7 +66,7 @@ def submission_document(name: str, folder: Path, skeletons: dict[str, str]) -> D
     for file, skeleton in skeletons.items():
         path = folder / file
         if path.is_file() and not path.is_symlink():
-            code = written_code(path.read_text(errors="replace"), skeleton, file)
+            code = written_code(path.read_text(encoding="utf-8", errors="replace"), skeleton, file)
             if code:
                 parts.append(code)
                 files.append(file)
@@ -87,7 +87,7 @@ def reference_documents(folder: Path, skeletons: dict[str, str]) -> list[Documen
         for path in paths:
             if path.is_file() and not path.is_symlink():
                 skeleton = skeletons.get(path.name, every_skeleton_line)
-                parts.append(written_code(path.read_text(errors="replace"), skeleton, path.relative_to(folder).as_posix()))
+                parts.append(written_code(path.read_text(encoding="utf-8", errors="replace"), skeleton, path.relative_to(folder).as_posix()))
         text = "\n".join(p for p in parts if p)
         if text:
             documents.append(Document(entry.relative_to(folder).as_posix(), "reference", text,

@@ -42,7 +42,7 @@ def write(out: Path, documents: list[Document], prints: list, pairs: list[compar
     """Write out/similarity.html and out/similarity.csv; returns their paths."""
     out.mkdir(parents=True, exist_ok=True)
     csv_path = out / "similarity.csv"
-    with open(csv_path, "w", newline="") as handle:
+    with open(csv_path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["rank", "student", "other", "other_kind", "score", "student_in_other",
                          "other_in_student", "shared_fingerprints", "read_first"])

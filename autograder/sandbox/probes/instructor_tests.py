@@ -29,7 +29,7 @@ def run_one(inputs: InstructorTest, submission: Submission) -> InstructorTestOut
     for name, text in inputs.sources.items():
         if Path(name).name != name or not name.endswith(".py"):
             raise ValueError(f"instructor test file {name!r} is not a plain .py name")
-        (folder / name).write_text(text)
+        (folder / name).write_text(text, encoding="utf-8")
     sys.path.insert(1, str(folder))  # after the student's folder, which child.py put first
     os.chdir(submission.folder)
     suite = unittest.defaultTestLoader.loadTestsFromName(inputs.test_id)
