@@ -16,6 +16,7 @@ descendant regardless.
 from __future__ import annotations
 
 import os
+import time
 
 import psutil
 
@@ -23,6 +24,7 @@ from . import features
 
 TOKEN_VAR = "HLCV_PROBE_TOKEN"
 KILL_ROUNDS = 50  # a fork bomb refills the tree while it is being killed: look again, up to this
+SETTLE_S = 0.05   # the second look after a sweep that killed something
 
 
 class ProcessTree:
@@ -73,11 +75,18 @@ class ProcessTree:
         many were killed."""
         if features.POSIX:
             features.kill_group(self.root_pid)  # the root's group at once: a fork bomb's children
-        killed = 0
+        killed, settled = 0, False
         for _ in range(KILL_ROUNDS):
             alive = self.everything()
             if not alive:
-                break
+                # Nothing left, or a process between fork and exec that could not be read yet:
+                # when this probe left anything behind, look once more a moment later.
+                if killed == 0 or settled:
+                    break
+                settled = True
+                time.sleep(SETTLE_S)
+                continue
+            settled = False
             for process in alive:
                 try:
                     process.kill()
