@@ -1,4 +1,4 @@
-"""Command line: `python -m autograder grade SUBMISSION_DIR ...` and `python -m autograder assign`.
+"""Command line: `python -m autograder grade SUBMISSION_DIR ...`, `assign` and `questions`.
 
 Exit codes: 0 whenever grading ran (whatever the score); 2 for bad arguments; 3 when the grader
 itself could not run (for example an unknown question in --only, or an unwritable report folder).
@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_USAGE, EXIT_GRADER = 0, 2, 3
+from .course import COURSE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,8 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     grade = commands.add_parser("grade", help="grade one submission folder")
-    grade.add_argument("submission", type=_folder, help="folder holding chain_rule.py, two_layer_net.py, "
-                       "hyperparams.py, mlp.py (either separator: student/ or student\\)")
+    grade.add_argument("submission", type=_folder, help="folder holding the student files ("
+                       f"{', '.join(COURSE.submission_files())}; either separator: student/ or student\\)")
     grade.add_argument("--results", type=Path, default=None,
                        help="where to write Gradescope results.json (default: REPORT/results.json)")
     grade.add_argument("--report", type=Path, default=None,
@@ -28,9 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--workers", type=_auto(int, "auto_workers"), default="auto",
                        help="checks run at once, or auto = from the CPUs and memory the cgroup grants, "
                        "at most 2 (default: auto)")
-    grade.add_argument("--time-scale", type=_auto(float, "auto_time_scale"), default=1.0,
-                       help="multiply every time limit, for slow machines, or auto = by how much less "
-                       "than one CPU each check gets (default: 1.0)")
+    grade.add_argument("--time-scale", type=_auto(float, "auto_time_scale"), default=COURSE.time_scale,
+                       help="multiply every time limit, for slow machines, or auto = course.py's time_scale "
+                       "times how much less than one CPU each check gets (default: course.py's time_scale, "
+                       f"{COURSE.time_scale:g})")
     grade.add_argument("--verbose", "-v", action="store_true", help="print the details of failed checks")
     grade.add_argument("--isolation", choices=("auto", "namespaces", "user", "none", "portable"), default="auto",
                        help="how far children are isolated: namespaces (bubblewrap: own mount, PID and "
@@ -47,13 +48,35 @@ def main(argv: list[str] | None = None) -> int:
     assign.add_argument("--target", type=Path, default=Path("student"), help="default: student")
     assign.add_argument("--check", action="store_true", help="only report whether target is stale")
 
+    listing = commands.add_parser("questions", help="print the course's questions: id, title, points, file "
+                                  "(autograder/course.py)")
+    listing.add_argument("--json", action="store_true", help="as JSON, with every check's points (default: a table)")
+    listing.add_argument("--quick", action="store_true", help="only the ids of every check but the CIFAR-10 "
+                         "trainings, comma-separated (for --only; default: the table)")
+
     _plain_streams()
     args = parser.parse_args(argv)
     if args.command == "grade":
         from .cli_grade import run_grade
         return run_grade(args)
+    if args.command == "questions":
+        print(",".join(COURSE.quick_check_ids()) if args.quick else _questions(args.json))
+        return 0
     from .assign import run_assign
     return run_assign(args)
+
+
+def _questions(as_json: bool) -> str:
+    """The registry (autograder/course.py) as JSON, or as a table a person reads."""
+    if as_json:
+        import json
+        return json.dumps(COURSE.as_json(), indent=2)
+    rows = [f"{'id':5} {'title':36} {'auto':>5} {'hand':>5}  file"]
+    for q in COURSE.questions:
+        rows.append(f"{q.id:5} {q.title[:36]:36} {q.auto_points:5g} {q.hand_points:5g}  {q.file}")
+    hand = sum(q.hand_points for q in COURSE.questions)
+    rows.append(f"{'':5} {'total':36} {COURSE.total_auto_points():5g} {hand:5g}")
+    return "\n".join(rows)
 
 
 def _folder(text: str) -> Path:

@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from .assign_notebook import NotebookMarkerError, skeleton_notebook
+from .assign_notebook import NotebookMarkerError, skeleton_notebook, synced_notebook
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 TODO = re.compile(r"#\s*TODO\((Q\w+)\):\s*(.+)$")
@@ -80,11 +80,25 @@ def generate(source_dir: Path) -> dict[str, str]:
             for path in sorted(source_dir.iterdir()) if path.suffix in COPIED_SUFFIXES}
 
 
+def unsynced_notebooks(source_dir: Path) -> dict[str, str]:
+    """{name: synced text} of the instructor notebooks whose graded cells (points, test cells)
+    differ from autograder/course.py."""
+    out = {}
+    for path in sorted(source_dir.glob("*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        synced = synced_notebook(text)
+        if synced != text:
+            out[path.name] = synced
+    return out
+
+
 def stale_files(source_dir: Path, target_dir: Path) -> list[str]:
-    """Files of target_dir that differ from what the generator makes now (or are missing)."""
+    """Files of target_dir that differ from what the generator makes now (or are missing), and
+    instructor notebooks of source_dir whose graded cells differ from course.py (as "source/name")."""
     expected = generate(source_dir)
-    return [name for name, text in expected.items()
-            if not (target_dir / name).is_file() or (target_dir / name).read_text(encoding="utf-8") != text]
+    stale = [name for name, text in expected.items()
+             if not (target_dir / name).is_file() or (target_dir / name).read_text(encoding="utf-8") != text]
+    return stale + [f"{source_dir.name}/{name}" for name in unsynced_notebooks(source_dir)]
 
 
 def run_assign(args) -> int:
@@ -97,9 +111,13 @@ def run_assign(args) -> int:
             print(f"{args.target}/ is up to date with {args.source}/")
             return 0
         files = generate(args.source)
+        synced = unsynced_notebooks(args.source)
     except (MarkerError, NotebookMarkerError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    for name, text in synced.items():  # the graded cells follow autograder/course.py
+        (args.source / name).write_text(text, encoding="utf-8")
+        print(f"updated the graded cells of {args.source}/{name} from autograder/course.py")
     args.target.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (args.target / name).write_text(text, encoding="utf-8")

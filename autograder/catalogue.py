@@ -1,8 +1,9 @@
-"""The catalogue of checks: a decorator that tags a function, and the registry the engine reads.
+"""The catalogue of checks: a decorator that tags a function, and the list the engine reads.
 
-A check is a small function `fn(ctx) -> Outcome` in `autograder/checks/`. The decorator only
-records what the engine and the reporters need (question, points, visibility, time limit, the
-files it reads); the first line of the docstring is the title a student reads.
+A check is a small function `fn(ctx) -> Outcome` in its question's module of `autograder/checks/`
+(autograder/course.py names the module and the check's points). The decorator only records what
+the engine and the reporters need (question, visibility, time limit, the files it reads, what it
+depends on); the first line of the docstring is the title a student reads.
 """
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-# Question ids in the order of the exercise; the reporters print in this order.
-QUESTIONS = ("Q0", "Q1a", "Q1b", "Q1c", "Q2d", "Q3a", "Q3b", "Q4a", "Q4b", "Q4c")
+from .course import COURSE
+
+# Question ids with automatic checks, in the order of the exercise; the reporters print in this order.
+QUESTIONS = COURSE.graded_ids()
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
-CHECK_MODULES = ("q0_chain_rule", "q1_forward", "q1_loss", "q1_vectorised", "q2_backward",
-                 "q3_training", "q3_cifar", "q4_mlp", "q4_training", "q4_depth_study")
 
 
 @dataclass
@@ -65,35 +66,47 @@ class Check:
 _REGISTRY: dict[str, Check] = {}
 
 
-def check(question: str, points: float, *, files: tuple[str, ...], time_limit_s: float = 20.0,
-          visibility: str = "visible", depends_on: tuple[str, ...] = (),
-          manual_points: float = 0.0) -> Callable:
-    """Register `fn` as a check of `question` worth `points`; its docstring's first line is its title."""
-    if question not in QUESTIONS:
-        raise ValueError(f"unknown question {question!r}")
+def check(question: str, *, files: tuple[str, ...] = (), time_limit_s: float = 20.0,
+          visibility: str = "visible", depends_on: tuple[str, ...] = (), title: str = "") -> Callable:
+    """Register `fn` as a check of `question`, worth the points course.py gives it; it reads the
+    question's student file unless `files` names others. Its title is `title`, or else its
+    docstring's first line (a title that quotes course.py's settings is built from them)."""
+    entry = COURSE.question(question)
+    if not entry.module:
+        raise ValueError(f"question {question} has no check module in autograder/course.py")
     if visibility not in VISIBILITIES:
         raise ValueError(f"unknown visibility {visibility!r}")
 
     def register(fn: Callable[..., Outcome]) -> Callable[..., Outcome]:
-        title = (fn.__doc__ or fn.__name__).strip().splitlines()[0].strip()
+        shown = title or (fn.__doc__ or fn.__name__).strip().splitlines()[0].strip()
         check_id = f"{question}.{fn.__name__}"
         if check_id in _REGISTRY and _REGISTRY[check_id].func is not fn:
             raise ValueError(f"duplicate check id {check_id}")
-        _REGISTRY[check_id] = Check(check_id, question, float(points), title, tuple(files),
-                                    float(time_limit_s), visibility, tuple(depends_on), fn,
-                                    float(manual_points))
+        _REGISTRY[check_id] = Check(check_id, question, float(entry.points_of(fn.__name__)), shown,
+                                    tuple(files) or (entry.file,), float(time_limit_s), visibility,
+                                    tuple(depends_on), fn, float(entry.hand_points))
         return fn
 
     return register
 
 
 def all_checks() -> list[Check]:
-    """Every registered check, ordered by question, then by definition order."""
-    for name in CHECK_MODULES:
-        importlib.import_module(f"autograder.checks.{name}")
-    order = {q: i for i, q in enumerate(QUESTIONS)}
-    indexed = list(enumerate(_REGISTRY.values()))
-    return [c for _, c in sorted(indexed, key=lambda ic: (order[ic[1].question], ic[0]))]
+    """Every check course.py lists, in its order (question by question, check by check).
+
+    Imports each question's module; a listed check that its module does not define, or a check a
+    module defines that course.py does not list, is a ValueError naming it.
+    """
+    for q in COURSE.graded():
+        importlib.import_module(f"autograder.checks.{q.module}")
+    missing = [i for q in COURSE.graded() for i in q.check_ids if i not in _REGISTRY]
+    if missing:
+        raise ValueError(f"autograder/course.py lists check(s) {', '.join(missing)} that no module of "
+                         "autograder/checks defines with @check")
+    listed = {i for q in COURSE.graded() for i in q.check_ids}
+    unlisted = [i for i in _REGISTRY if i not in listed]
+    if unlisted:
+        raise ValueError(f"check(s) {', '.join(unlisted)} are defined but not listed in autograder/course.py")
+    return [_REGISTRY[i] for q in COURSE.graded() for i in q.check_ids]
 
 
 def select(checks: list[Check], only: list[str] | None) -> list[Check]:

@@ -21,8 +21,10 @@ from typing import Any
 import numpy as np
 
 from .catalogue import Check, Outcome, all_checks, select
+from .course import COURSE
 from .feedback import failure_result, grader_error_result, missing_file_result
 from .oracles.service import ORACLE
+from .paths import REPO_ROOT
 from .results import CheckResult, GradeReport
 from .sandbox import Limits, ProbeFailure, ProbeRun, isolation, run_probe
 from .sandbox.features import posix_permissions
@@ -36,7 +38,7 @@ class GradeConfig:
     workers: int = 2            # checks in flight at once; one core each on the 2-core course machine
     threads_per_probe: int = 1  # BLAS/torch threads in each child: fixed, so results are reproducible
     fork_server: bool = True    # fork probes from warm servers (saves ~2.5 s of torch import each)
-    time_scale: float = 1.0     # multiplies every time limit (e.g. 3 on a slow Gradescope runner)
+    time_scale: float = COURSE.time_scale  # multiplies every time limit (course.py; e.g. 3 on a slow runner)
     seed: int = 0               # base seed; each check derives its own from it and its id
     isolation: str = "auto"     # what children may see: auto | namespaces | user | none | portable (sandbox/isolation.py)
     protected: tuple[str, ...] = ()  # more folders the sandbox user must not read (the results folder)
@@ -177,10 +179,10 @@ class Sandbox:
     def _protect(config: GradeConfig) -> list[str]:
         from datasets.paths import cifar10_dir
 
-        folders = [cifar10_dir(), isolation.REPO_ROOT / "solution", isolation.REPO_ROOT / "reports",
+        folders = [cifar10_dir(), REPO_ROOT / "solution", REPO_ROOT / "reports",
                    *(Path(p) for p in config.protected)]
         if not isolation.imports_from_grader_tree():
-            folders.append(isolation.REPO_ROOT)  # children import nothing from it after the drop
+            folders.append(REPO_ROOT)  # children import nothing from it after the drop
         return isolation.protect(folders)
 
     def warm_servers(self, files: set[str]) -> None:

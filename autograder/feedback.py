@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .catalogue import Check
-from .results import CheckResult, GradeReport
+from .results import GRADER_ERROR, CheckResult, GradeReport
 from .sandbox import ProbeFailure
 from .sandbox.probes import SUBMISSION_MARK
 
@@ -64,8 +64,6 @@ def missing_file_result(chk: Check, missing: list[str], submission: Path) -> Che
                        f"missing file {names}: put it in {submission}/ (a regular file, not a link)",
                        "", chk.visibility, 0.0, {"failure": "missing"})
 
-
-GRADER_ERROR = "autograder error (not your fault): please tell the course staff"
 
 
 def grader_error_result(chk: Check, trace: str, duration: float) -> CheckResult:

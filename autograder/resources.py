@@ -52,9 +52,12 @@ def auto_workers() -> int:
 
 
 def auto_time_scale() -> float:
-    """Time limits were set on one full core per check: stretch them when a check gets less."""
+    """Time limits were set on one full core per check: course.py's time_scale, stretched when a
+    check gets less than a core."""
+    from .course import COURSE
+
     share = cpu_limit() / auto_workers()
-    return round(max(1.0, 1.0 / share), 2) if share > 0 else 1.0
+    return round(COURSE.time_scale * (max(1.0, 1.0 / share) if share > 0 else 1.0), 2)
 
 
 def describe() -> dict:

@@ -13,6 +13,10 @@ from typing import Any
 # "skipped" means a check it depends on failed; "error" means the submission crashed, timed out
 # or is missing; "grader_error" means the grader itself broke (a bug for the staff, not the student).
 STATUSES = ("passed", "partial", "failed", "skipped", "error", "grader_error")
+# What every channel says when the grader itself broke (the one wording; run_autograder's shell
+# fallback, which runs when Python cannot even start, spells the same words out).
+NOT_YOUR_FAULT = "autograder error (not your fault)"
+GRADER_ERROR = f"{NOT_YOUR_FAULT}: please tell the course staff"
 
 
 @dataclass

@@ -33,8 +33,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from cgroup_limits import LimitedGroup  # noqa: E402
 from process_memory import TreeSampler  # noqa: E402
 from autograder.channels.gradescope import pack  # noqa: E402
+from autograder.course import COURSE  # noqa: E402
 
-SUBMISSION_PY = ("chain_rule.py", "two_layer_net.py", "hyperparams.py", "mlp.py")
+SUBMISSION_PY = COURSE.submission_files()
 
 
 def layout(base: Path, zip_path: Path) -> Path:

@@ -29,7 +29,7 @@ from .errors import (
     SourceNotFoundError,
 )
 from .official import OFFICIAL_MD5, OFFICIAL_URL
-from .paths import cifar10_dir, data_dir, find_offline_archive, npz_path, repo_root, source_path
+from .paths import cifar10_dir, data_dir, npz_path, repo_root, source_path
 from .store import read_source
 
 HLCV_LOCAL_DATASETS = True
@@ -47,7 +47,6 @@ __all__ = [
     "SourceNotFoundError",
     "cifar10_dir",
     "data_dir",
-    "find_offline_archive",
     "get",
     "load_cifar10",
     "load_raw",

@@ -15,8 +15,6 @@ from pathlib import Path
 ENV_VAR = "HLCV_DATA_DIR"
 NPZ_NAME = "cifar10.npz"
 SOURCE_NAME = "source.json"
-# The course's offline copy (an ImageFolder tree as JPEG), relative to the repo root.
-OFFLINE_ARCHIVE = Path("..") / "shared" / "data" / "cifar10-jpeg.tar.gz"
 
 
 def repo_root() -> Path:
@@ -51,11 +49,3 @@ def npz_path(override: str | os.PathLike | None = None) -> Path:
 def source_path(override: str | os.PathLike | None = None) -> Path:
     """``<data_dir>/cifar10/source.json``."""
     return cifar10_dir(override) / SOURCE_NAME
-
-
-def find_offline_archive() -> Path | None:
-    """The offline copy ``../shared/data/cifar10-jpeg.tar.gz`` (relative to the repo root) if it
-    exists, else None. Tests and CI use it where the official download cannot be fetched."""
-    candidate = (repo_root() / OFFLINE_ARCHIVE).resolve()
-    return candidate if candidate.is_file() else None
-

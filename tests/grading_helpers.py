@@ -13,16 +13,18 @@ from pathlib import Path
 from typing import Iterable
 
 from autograder.catalogue import all_checks
+from autograder.course import COURSE
+from autograder.paths import REPO_ROOT
 from autograder.reporters import gradescope
 from autograder.results import STATUSES, GradeReport
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = REPO_ROOT
 SOLUTION = REPO / "solution"
 STUDENT = REPO / "student"
-SUBMISSION_PY = ("chain_rule.py", "two_layer_net.py", "hyperparams.py", "mlp.py")
+SUBMISSION_PY = COURSE.submission_files()
 # The checks that train on the real CIFAR-10 data: never graded by the quick tests, because they
 # take minutes once the data is set up and say "not set up" before.
-CIFAR_CHECKS = ("Q3b.cifar_accuracy", "Q4b.cifar_accuracy")
+CIFAR_CHECKS = COURSE.cifar_check_ids()
 
 
 def catalogue_ids() -> list[str]:
@@ -32,7 +34,7 @@ def catalogue_ids() -> list[str]:
 
 def quick_check_ids() -> list[str]:
     """Every check id except the CIFAR-10 trainings."""
-    return [i for i in catalogue_ids() if i not in CIFAR_CHECKS]
+    return list(COURSE.quick_check_ids())
 
 
 def copy_solution(target: Path, leave_out: Iterable[str] = ()) -> Path:

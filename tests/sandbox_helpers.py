@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from autograder.paths import REPO_ROOT
 from autograder.sandbox import isolation
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = REPO_ROOT
 ROOT = os.geteuid() == 0
 
 

@@ -17,7 +17,7 @@ from autograder.sandbox.exchange import Net
 from autograder.sandbox.launcher import launcher_for
 from autograder.sandbox.runner import child_env, remove_tree
 from grading_helpers import copy_solution
-from sandbox_helpers import ROOT, level_param, reachable_levels, wait_until_gone
+from sandbox_helpers import REPO, ROOT, level_param, reachable_levels, wait_until_gone
 
 FILES = ("two_layer_net.py",)
 LEVELS = [level_param(level) for level in isolation.LEVELS]
@@ -163,7 +163,7 @@ def _what_a_child_sees(tmp_path, box) -> dict:
     """uid, and whether a canary file in the home folder, the README of the course folder,
     solution/ and the data folder exist for the child."""
     from datasets.paths import cifar10_dir
-    repo = Path(__file__).resolve().parents[1]
+    repo = REPO
     canary = Path.home() / f".hlcv-canary-{os.getpid()}"
     canary.write_text("the instructor's\n")
     try:

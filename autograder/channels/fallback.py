@@ -1,14 +1,15 @@
-"""results.json for the channels: the grader's file read back strictly, written atomically, and
-the "autograder error, not your fault" result for when the grader left none."""
+"""results.json for the channels: the grader's file read back strictly, and the "autograder
+error (not your fault)" result for when the grader left none (jsonfile.write_json writes them)."""
 from __future__ import annotations
 
 import json
 import os
 import signal
-import tempfile
 from pathlib import Path
 
-GRADER_ERROR = ("Autograder error, not your fault: the grader itself failed while grading this "
+from ..results import NOT_YOUR_FAULT
+
+GRADER_ERROR = (f"{NOT_YOUR_FAULT.capitalize()}: the grader itself failed while grading this "
                 "submission. Please contact the course staff; they can see what went wrong.")
 
 
@@ -21,7 +22,7 @@ def fallback_results(elapsed: float = 0.0, reason: str = "grader_error") -> dict
     """A valid results.json worth 0 points: "autograder error, not your fault", or for
     reason="timed_out" that the whole grade ran past its deadline."""
     message = TIMED_OUT.format(seconds=elapsed) if reason == "timed_out" else GRADER_ERROR
-    name = "Grading timed out" if reason == "timed_out" else "Autograder error (not your fault)"
+    name = "Grading timed out" if reason == "timed_out" else NOT_YOUR_FAULT.capitalize()
     return {"score": 0.0, "execution_time": round(elapsed, 2), "output": message,
             "visibility": "visible", "stdout_visibility": "hidden",
             "tests": [{"name": name, "number": "0.0", "score": 0.0,
@@ -42,17 +43,6 @@ def read_results(path: Path) -> dict | None:
     if not isinstance(results, dict) or not isinstance(results.get("tests"), list):
         return None
     return results
-
-
-def write_json(results: dict, path: Path, mode: int = 0o644) -> None:
-    """Atomic strict JSON (a reader never sees half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(results, out, indent=2, allow_nan=False, ensure_ascii=True)
-        out.write("\n")
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
 
 
 def kill_tree(pid: int) -> None:

@@ -14,7 +14,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-EXPECTED = ("chain_rule.py", "two_layer_net.py", "hyperparams.py", "mlp.py")
+from ..course import COURSE
+
+EXPECTED = COURSE.submission_files()  # the student files (autograder/course.py)
 NOTEBOOK_SUFFIX = ".ipynb"
 MAX_SOURCE_BYTES = 2 * 2**20     # the sandbox refuses larger .py files too (runner.MAX_SOURCE_BYTES)
 MAX_NOTEBOOK_BYTES = 20 * 2**20  # a notebook with its figures

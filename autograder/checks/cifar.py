@@ -17,6 +17,7 @@ import numpy as np
 
 from datasets.cifar10 import NUM_FEATURES as INPUT_SIZE, NUM_TRAINING
 from ..catalogue import Outcome
+from ..registry import Cifar
 from ..sandbox import TOY, TRAINING
 from ..sandbox.exchange import CifarData, Nothing
 
@@ -88,10 +89,7 @@ class CifarTraining:
     non_negative: tuple[str, ...]           # settings that must be >= 0
     macs: Callable[[dict], float]           # the settings' multiply-accumulates of training
     budget_formula: str                     # how macs is computed, for the message
-    max_macs: float
-    zero_at: float                          # test accuracy worth no points ...
-    full_at: float                          # ... and full points; linear in between
-    time_limit_s: float
+    settings: Cifar                         # course.py: full_at, zero_at (linear in between), max_macs, time limit
     # (the training probe's output message, settings, images uint8 (N, 32, 32, 3), the training
     # mean image (3072,)) -> predictions (N,) computed by the parent with the returned weights;
     # raises WeightsProblem
@@ -117,9 +115,9 @@ def train_and_score(ctx, spec: CifarTraining, threads: int = 1) -> tuple[Outcome
     message (None when the training did not run)."""
     settings = ctx.probe(spec.settings_probe, Nothing(), TOY, files=("hyperparams.py",)).values
     problems = settings_problems(settings, spec)
-    if not problems and spec.macs(settings) > spec.max_macs:
+    if not problems and spec.macs(settings) > spec.settings.max_macs:
         problems.append(f"these settings need {spec.macs(settings):.2e} multiply-adds of training, over "
-                        f"the budget of {spec.max_macs:.1e} ({spec.budget_formula}); make the training "
+                        f"the budget of {spec.settings.max_macs:.1e} ({spec.budget_formula}); make the training "
                         "smaller")
     if problems:
         return Outcome.failed(problems[0], "\n".join(problems), settings=settings), None
@@ -129,7 +127,7 @@ def train_and_score(ctx, spec: CifarTraining, threads: int = 1) -> tuple[Outcome
     split = cifar_split(ctx.sandbox.private_dir)
     data = CifarData(split["x_train"], split["y_train"], split["x_val"], split["y_val"], settings,
                      seed=ctx.seed("init") % 2**31, threads=threads)
-    got = ctx.probe(spec.training_probe, data, TRAINING.scaled(wall_s=spec.time_limit_s))
+    got = ctx.probe(spec.training_probe, data, TRAINING.scaled(wall_s=spec.settings.time_limit_s))
     del data
     try:
         val_pred = spec.predict(got, settings, split["x_val"], split["mean_image"])
@@ -139,10 +137,10 @@ def train_and_score(ctx, spec: CifarTraining, threads: int = 1) -> tuple[Outcome
                               settings=settings), got
     test_acc, val_acc = _accuracy(test_pred, split["y_test"]), _accuracy(val_pred, split["y_val"])
     details = (f"settings: {settings}\ntraining took {got.train_seconds:.1f} s; validation accuracy "
-               f"{val_acc:.2%}; test accuracy {test_acc:.2%} (full points at {spec.full_at:.0%}, none "
-               f"below {spec.zero_at:.0%})\nThe grader computed both accuracies with its own forward "
+               f"{val_acc:.2%}; test accuracy {test_acc:.2%} (full points at {spec.settings.full_at:.0%}, none "
+               f"below {spec.settings.zero_at:.0%})\nThe grader computed both accuracies with its own forward "
                "pass on the weights your training returned.")
-    outcome = Outcome(accuracy_fraction(test_acc, spec.zero_at, spec.full_at),
+    outcome = Outcome(accuracy_fraction(test_acc, spec.settings.zero_at, spec.settings.full_at),
                       f"test accuracy {test_acc:.2%} (validation {val_acc:.2%})", details,
                       {"test_accuracy": test_acc, "val_accuracy": val_acc,
                        "train_seconds": got.train_seconds, "settings": settings})

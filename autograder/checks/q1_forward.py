@@ -10,7 +10,6 @@ from ..sandbox import TOY
 from .cases import all_cases, hidden_case, perturbed_toy_case, toy_case
 from .compare import close, summary
 
-FILES = ("two_layer_net.py",)
 
 
 def _logits_hint(probs: np.ndarray) -> str:
@@ -21,7 +20,7 @@ def _logits_hint(probs: np.ndarray) -> str:
     return ""
 
 
-@check("Q1a", points=1.5, files=FILES)
+@check("Q1a")
 def toy_probabilities(ctx) -> Outcome:
     """Probabilities of the exercise's toy net match the published values (and a perturbed toy net's)"""
     case = toy_case()
@@ -48,7 +47,7 @@ def toy_probabilities(ctx) -> Outcome:
     return Outcome.passed("toy probabilities match", lines)
 
 
-@check("Q1a", points=1.5, files=FILES)
+@check("Q1a")
 def hidden_probabilities(ctx) -> Outcome:
     """Probabilities of hidden nets of other sizes with non-zero biases"""
     comparisons = []
@@ -63,7 +62,7 @@ def hidden_probabilities(ctx) -> Outcome:
     return Outcome(1.0 if ok else 0.0, "hidden probabilities match" if ok else first, lines + hint)
 
 
-@check("Q1a", points=0.5, files=FILES)
+@check("Q1a")
 def stable_softmax(ctx) -> Outcome:
     """Probabilities stay finite for huge scores (numerically stable softmax)"""
     case = hidden_case(ctx.rng("huge"), (6, 5, 7, 4), "a net with scores near 1000")
@@ -77,7 +76,7 @@ def stable_softmax(ctx) -> Outcome:
                    result.message + hint)
 
 
-@check("Q1a", points=0.5, files=FILES)
+@check("Q1a")
 def predict_labels(ctx) -> Outcome:
     """predict(X) returns the most probable class of every sample"""
     comparisons = []

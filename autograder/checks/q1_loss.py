@@ -15,7 +15,6 @@ from .cases import all_cases, perturbed_toy_case, toy_case
 from .compare import Comparison, close, summary
 from .upstream import mistaken_forward_loss, recognise_probabilities, recognised_data_loss
 
-FILES = ("two_layer_net.py",)
 TOY_REG = 0.05
 
 
@@ -54,7 +53,7 @@ def _noted(details: str, note: str) -> str:
     return f"{details}\nNote: {note}" if note else details
 
 
-@check("Q1b", points=2.0, files=FILES)
+@check("Q1b")
 def toy_loss(ctx) -> Outcome:
     """Loss of the toy net at reg=0.05 equals the published 1.30378789133 (and a perturbed toy net's)"""
     case = toy_case()
@@ -95,7 +94,7 @@ def toy_loss(ctx) -> Outcome:
                           hint=note, loss=got)
 
 
-@check("Q1b", points=1.5, files=FILES)
+@check("Q1b")
 def hidden_loss(ctx) -> Outcome:
     """Loss of hidden nets of other sizes, with and without regularisation"""
     comparisons, note, reason = [], "", ""
@@ -115,7 +114,7 @@ def hidden_loss(ctx) -> Outcome:
     return Outcome.failed(_failure(reason, first), lines)
 
 
-@check("Q1b", points=0.5, files=FILES)
+@check("Q1b")
 def regularisation(ctx) -> Outcome:
     """The penalty is reg * (|W1|^2 + |W2|^2): weights only, no 1/2, not divided by N"""
     case = all_cases(ctx.rng("cases"))[1]

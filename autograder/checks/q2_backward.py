@@ -27,7 +27,6 @@ from .diagnose import name_gradient_bug
 from .q1_vectorised import vectorisation_inputs
 from .upstream import LossSamples, recognise_loss
 
-FILES = ("two_layer_net.py",)
 PARAMS = ("W1", "b1", "W2", "b2")
 NUMERICAL_TOL = 1e-8   # the exercise's threshold for analytic vs centred differences (float64, h=1e-5)
 AUTOGRAD_TOL = 1e-8    # both sides analytic: a right answer agrees to ~1e-14
@@ -52,7 +51,7 @@ def _other_points(case) -> tuple[np.ndarray, np.ndarray]:
     return 0.5 * case.X[::-1], (case.y + 1) % C
 
 
-@check("Q2d", points=5.0, files=FILES, time_limit_s=30.0)
+@check("Q2d", time_limit_s=30.0)
 def gradients(ctx) -> Outcome:
     """grads match torch autograd, or the gradient of your loss's recognised mistake, per parameter (1.25 points each)"""
     failures: dict[str, str] = {}

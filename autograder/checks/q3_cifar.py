@@ -2,23 +2,19 @@
 
 The training must fit a compute budget (checked before it starts, so the score never depends on
 how busy the machine is) and a generous wall-clock limit (a safety net). Test accuracy on all
-10,000 test images earns the points: full at >= 48%, linear down to 0 at 40%.
+10,000 test images earns the points: full at >= 48%, linear down to 0 at 40% (autograder/course.py).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..catalogue import Outcome, check
+from ..course import COURSE
 from ..sandbox.exchange import TrainedNet
 from .cifar import CifarTraining, WeightsProblem, train_and_score, two_layer_macs
 
 FILES = ("two_layer_net.py", "hyperparams.py")
-FULL_AT, ZERO_AT = 0.48, 0.40
-# Multiply-accumulates of one training: num_iters * batch_size * (D*H + H*C). The solution's
-# settings (H=100, 5000 x 200) use 3.1e11, ~27 s on one core of the course machine; the cap leaves
-# a little room while both trainings, running side by side, keep the whole grade near a minute.
-MAX_MACS = 3.5e11
-TIME_LIMIT_S = 150.0
+SETTINGS = COURSE.question("Q3b").cifar  # thresholds, the budget, the time limit (autograder/course.py)
 
 
 def _predict(got: TrainedNet, settings: dict, images: np.ndarray, mean: np.ndarray) -> np.ndarray:
@@ -45,14 +41,16 @@ def _predict(got: TrainedNet, settings: dict, images: np.ndarray, mean: np.ndarr
 SPEC = CifarTraining("hyperparams.two_layer_net", "two_layer_training.cifar_training",
                      validate=lambda settings: [], at_least_one=("hidden_size", "num_iters", "batch_size"),
                      non_negative=("reg",), macs=two_layer_macs,
-                     budget_formula="num_iters * batch_size * (3072*H + H*10)", max_macs=MAX_MACS,
-                     zero_at=ZERO_AT, full_at=FULL_AT, time_limit_s=TIME_LIMIT_S, predict=_predict)
+                     budget_formula="num_iters * batch_size * (3072*H + H*10)", settings=SETTINGS,
+                     predict=_predict)
 
 
-@check("Q3b", points=5.0, files=FILES, time_limit_s=TIME_LIMIT_S,
+@check("Q3b", files=FILES, time_limit_s=SETTINGS.time_limit_s,
+       title=f"Your hyperparams.two_layer_net() reach >= {SETTINGS.full_at:.0%} test accuracy on CIFAR-10 "
+             f"(partial from {SETTINGS.zero_at:.0%})",
        depends_on=("Q3a.toy_training",))
 def cifar_accuracy(ctx) -> Outcome:
-    """Your hyperparams.two_layer_net() reach >= 48% test accuracy on CIFAR-10 (partial from 40%)"""
+    """Your hyperparams.two_layer_net() reach the test accuracy of course.py on CIFAR-10 (the title above)"""
     outcome, got = train_and_score(ctx, SPEC)
     if got is None:
         return outcome

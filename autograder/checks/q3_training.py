@@ -18,12 +18,11 @@ from .diagnose import describe_schedule, expected_schedule, fitted_steps
 from .history_values import history_problems
 from .minibatch_rows import minibatch_problems
 
-FILES = ("two_layer_net.py",)
 NOT_CALLED = ("train() never called self.loss(X_batch, y=y_batch, reg=reg), the line the skeleton "
               "gives: keep it, train() must take its gradients from loss()")
 
 
-@check("Q3a", points=2.0, files=FILES, time_limit_s=30.0)
+@check("Q3a", time_limit_s=30.0)
 def toy_training(ctx) -> Outcome:
     """Training the toy net (lr 0.1, reg 5e-6, 100 iterations) ends with loss < 0.02"""
     case = toy_case()
@@ -57,7 +56,7 @@ def toy_training(ctx) -> Outcome:
                           details + "\nHint: " + hint, hint=hint, final_loss=final)
 
 
-@check("Q3a", points=2.0, files=FILES)
+@check("Q3a")
 def sgd_update(ctx) -> Outcome:
     """Each SGD step sets params[k] -= lr * grads[k], with lr decayed once per epoch"""
     case = hidden_case(ctx.rng("step"), (1, 5, 6, 3), "step net")
@@ -94,7 +93,7 @@ def sgd_update(ctx) -> Outcome:
                           lines + "\n" + lines2)
 
 
-@check("Q3a", points=1.0, files=FILES)
+@check("Q3a")
 def minibatches_and_histories(ctx) -> Outcome:
     """Each iteration draws batch_size random rows with replacement; each epoch records the current accuracies"""
     rng = ctx.rng("histories")

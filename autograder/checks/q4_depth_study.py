@@ -12,7 +12,7 @@ from ..sandbox.exchange import Nothing
 DEPTHS = ("2", "3", "4", "5")
 
 
-@check("Q4c", points=0.0, files=("mlp.py",), time_limit_s=60.0, manual_points=4.0)
+@check("Q4c", time_limit_s=60.0)
 def depth_study_table(ctx) -> Outcome:
     """depth_study() reports train/validation accuracy for 2, 3, 4 and 5 layers (graded by hand)"""
     got = ctx.probe("mlp.depth_study", Nothing(), TORCH)

@@ -10,7 +10,6 @@ from ..sandbox.exchange import PARAM_NAMES, Architecture
 from .cases import hidden_case
 from .compare import close, summary
 
-FILES = ("mlp.py",)
 CONFIGS = ([7], [9, 5], [8, 6, 4], [5, 4, 3, 6])   # hidden_layers of depth 1 to 4
 NUM_CLASSES = 10
 
@@ -36,7 +35,7 @@ def _diagnose(logits: np.ndarray, x: np.ndarray, weights) -> str:
     return "build Linear(in, h) -> ReLU for each width in hidden_layers, then Linear(last, num_classes)."
 
 
-@check("Q4a", points=2.0, files=FILES, time_limit_s=60.0)
+@check("Q4a", time_limit_s=60.0)
 def architecture(ctx) -> Outcome:
     """MultiLayerPerceptron honours hidden_layers of depth 1-4 and returns logits for images and flat input"""
     rng = ctx.rng("images")
@@ -68,7 +67,7 @@ def architecture(ctx) -> Outcome:
                    else first_problem, "\n".join(lines), {"configs_passed": passed})
 
 
-@check("Q4a", points=1.0, files=("mlp.py", "two_layer_net.py"), time_limit_s=60.0)
+@check("Q4a", files=("mlp.py", "two_layer_net.py"), time_limit_s=60.0)
 def torch_equivalence(ctx) -> Outcome:
     """With the same weights, MultiLayerPerceptron(D, [H], C) and your TwoLayerNet agree with torch"""
     case = hidden_case(ctx.rng("equivalence"), (9, 12, 7, 5), "an equivalence net")

@@ -4,22 +4,18 @@ from __future__ import annotations
 import numpy as np
 
 from ..catalogue import Outcome, check
+from ..course import COURSE
 from ..oracles import torch_oracle
 from ..sandbox import TORCH
 from ..sandbox.exchange import Evaluation, Layer, TrainedMlp, TwoSteps
 from .cifar import CifarTraining, WeightsProblem, mlp_macs, train_and_score
 from .compare import close, summary
 
-FILES = ("mlp.py",)
 HIDDEN = [16]
-FULL_AT, ZERO_AT = 0.50, 0.42
-# Multiply-accumulates of one training: epochs * 49,000 * sum(in * out) over the Linear layers.
-# The solution's settings ([200, 200], 7 epochs) use 2.3e11, ~20-25 s on one core.
-MAX_MACS = 3.0e11
-TIME_LIMIT_S = 150.0
+SETTINGS = COURSE.question("Q4b").cifar  # thresholds, the budget, the time limit (autograder/course.py)
 
 
-@check("Q4b", points=1.0, files=FILES, time_limit_s=60.0)
+@check("Q4b", time_limit_s=60.0)
 def two_training_steps(ctx) -> Outcome:
     """Two epochs of train_model on one fixed batch equal two steps of your optimizer done by the grader
 
@@ -66,7 +62,7 @@ def two_training_steps(ctx) -> Outcome:
     return Outcome.passed(f"two steps of {optimizer['name']} match", details)
 
 
-@check("Q4b", points=0.5, files=FILES, time_limit_s=60.0)
+@check("Q4b", time_limit_s=60.0)
 def evaluation(ctx) -> Outcome:
     """evaluate() runs in eval mode and counts every sample, also in a short last batch"""
     rng = ctx.rng("evaluate")
@@ -109,14 +105,15 @@ SPEC = CifarTraining("hyperparams.mlp", "mlp_training.cifar_training",
                      validate=lambda settings: _validate(settings), at_least_one=("epochs", "batch_size"),
                      non_negative=("weight_decay",), macs=mlp_macs,
                      budget_formula="epochs * 49,000 * sum of in*out of the Linear layers",
-                     max_macs=MAX_MACS, zero_at=ZERO_AT, full_at=FULL_AT, time_limit_s=TIME_LIMIT_S,
-                     predict=_predict)
+                     settings=SETTINGS, predict=_predict)
 
 
-@check("Q4b", points=1.5, files=("mlp.py", "hyperparams.py"), time_limit_s=TIME_LIMIT_S,
+@check("Q4b", files=("mlp.py", "hyperparams.py"), time_limit_s=SETTINGS.time_limit_s,
+       title=f"Your hyperparams.mlp() reach >= {SETTINGS.full_at:.0%} test accuracy on CIFAR-10 "
+             f"(partial from {SETTINGS.zero_at:.0%})",
        depends_on=("Q4a.architecture",))
 def cifar_accuracy(ctx) -> Outcome:
-    """Your hyperparams.mlp() reach >= 50% test accuracy on CIFAR-10 (partial from 42%)"""
+    """Your hyperparams.mlp() reach the test accuracy of course.py on CIFAR-10 (the title above)"""
     outcome, got = train_and_score(ctx, SPEC, threads=ctx.config.threads_per_probe)
     if got is not None:
         outcome.artifacts = {k: getattr(got.history, k).tolist() for k in ("loss", "train_acc", "val_acc")}

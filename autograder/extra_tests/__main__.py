@@ -7,10 +7,11 @@ Writes {"tests": [...], "leaderboard": [...]} to FILE: the instructor's tests of
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import traceback
 from pathlib import Path
+
+from ..course import COURSE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,12 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("submission", type=Path, help="the staged submission folder")
     parser.add_argument("--tests", type=Path, required=True, help="the packed folder of instructor tests")
     parser.add_argument("--results", type=Path, required=True, help="where to write the tests as JSON")
-    parser.add_argument("--time-scale", type=_auto(float, "auto_time_scale"), default=1.0,
-                        help="multiply each test's time limit, or auto (default: 1.0)")
+    parser.add_argument("--time-scale", type=_auto(float, "auto_time_scale"), default=COURSE.time_scale,
+                        help="multiply each test's time limit, or auto (default: course.py's time_scale)")
     parser.add_argument("--isolation", choices=("auto", "namespaces", "user", "none"), default="auto",
                         help="how far the tests' children are isolated (default: auto)")
     args = parser.parse_args(argv)
     from ..engine import GradeConfig
+    from ..jsonfile import write_json
+    from ..results import NOT_YOUR_FAULT
     from .entries import failed_entries
     from .runner import run_all
     code = 0
@@ -33,9 +36,9 @@ def main(argv: list[str] | None = None) -> int:
                                                                     protected=(str(args.results.resolve().parent),)))
     except Exception:
         print("for the course staff: the instructor tests could not run:\n" + traceback.format_exc())
-        results, code = failed_entries(args.tests, "Autograder error, not your fault: the course's own tests "
+        results, code = failed_entries(args.tests, f"{NOT_YOUR_FAULT.capitalize()}: the course's own tests "
                                        "could not run. Please contact the course staff."), 3
-    args.results.write_text(json.dumps(results, allow_nan=False), encoding="utf-8")
+    write_json(results, args.results, indent=None)
     passed = sum(1 for t in results["tests"] if t["status"] == "passed")
     print(f"instructor tests: {passed}/{len(results['tests'])} passed, {len(results['leaderboard'])} leaderboard value(s)")
     return code

@@ -12,7 +12,7 @@ import math
 import time
 from pathlib import Path
 
-from ..catalogue import all_checks
+from ..course import COURSE
 from ..engine import GradeConfig, Sandbox
 from ..results import printable
 from ..sandbox import Limits, ProbeFailure, run_probe
@@ -26,7 +26,7 @@ LIMITS = Limits(wall_s=60.0, memory_mb=3072)  # per test; room for a test that i
 def run_all(submission: Path, folder: Path, config: GradeConfig) -> dict:
     """{"tests": [...], "leaderboard": [...]} for every test of the packed folder."""
     manifest = manifest_file.read(folder)
-    files = tuple(sorted({name for chk in all_checks() for name in chk.files}))  # every submission file
+    files = COURSE.submission_files()
     tests, board = [], []
     with Sandbox(config) as sandbox:
         for number, test in enumerate(manifest["tests"], 1):

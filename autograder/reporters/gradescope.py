@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
-from ..catalogue import QUESTIONS
-from ..results import CheckResult, GradeReport
+from ..course import COURSE
+from ..jsonfile import write_json
+from ..results import GRADER_ERROR, NOT_YOUR_FAULT, CheckResult, GradeReport
 
 STATUS = {"passed": "passed"}  # everything else is shown as failed; partial credit keeps its score
 
 
 def to_dict(report: GradeReport) -> dict:
     """The results.json object: top-level score and tests with per-question extra_data."""
-    order = {q: i for i, q in enumerate(QUESTIONS)}
+    order = {q: i for i, q in enumerate(COURSE.graded_ids())}
     tests = []
     for number, result in enumerate(report.results, 1):
         tests.append({
@@ -45,22 +44,15 @@ def to_dict(report: GradeReport) -> dict:
 
 
 def write(report: GradeReport, path: Path) -> Path:
-    """Write results.json atomically; strict JSON (no NaN or Infinity)."""
-    text = json.dumps(to_dict(report), indent=2, allow_nan=False, ensure_ascii=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text + "\n")
-    os.replace(tmp, path)
-    return path
+    """Write results.json atomically; strict JSON (no NaN or Infinity); readable by its owner only."""
+    return write_json(to_dict(report), path, mode=0o600)
 
 
 def write_fallback(path: Path, max_score: float) -> Path:
     """A minimal valid results.json for when the reporter itself fails: 0 points, one test that
     tells the student it is not their fault (built from literals only, so it cannot fail the same way)."""
-    text = json.dumps({"score": 0.0, "output": "autograder error (not your fault): please tell the course staff",
-                       "stdout_visibility": "hidden",
-                       "tests": [{"name": "autograder error (not your fault)", "score": 0.0,
+    text = json.dumps({"score": 0.0, "output": GRADER_ERROR, "stdout_visibility": "hidden",
+                       "tests": [{"name": NOT_YOUR_FAULT, "score": 0.0,
                                   "max_score": float(max_score), "status": "failed", "visibility": "visible",
                                   "output": "The grader failed while writing your results; please tell the "
                                             "course staff. Your submission was not the cause."}]})

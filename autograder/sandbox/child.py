@@ -25,10 +25,10 @@ import time
 import traceback
 from pathlib import Path
 
-GRADER_ROOT = Path(__file__).resolve().parents[2]
 if __name__ == "__main__":  # spawned as a script: import the grader's packages, not this folder's files
-    sys.path[0] = str(GRADER_ROOT)
+    sys.path[0] = str(Path(__file__).resolve().parents[2])  # bootstrap: autograder.paths is not importable yet
 
+from autograder.paths import REPO_ROOT  # noqa: E402
 from autograder.sandbox import features  # noqa: E402
 from autograder.sandbox.features import children_of_self, kill_group, prefer_oom_kill  # noqa: E402
 
@@ -44,7 +44,7 @@ def main(workdir: Path) -> int:
     submission = workdir / "submission"
     # The student's folder first (only the expected file names were copied there), then the
     # grader's root so the probes import; this script's own folder is dropped.
-    sys.path[0:1] = [str(submission), str(GRADER_ROOT)]
+    sys.path[0:1] = [str(submission), str(REPO_ROOT)]
     os.chdir(workdir)
     from autograder.sandbox import exchange, probes, transport  # noqa: F401  (before any privilege is dropped)
 

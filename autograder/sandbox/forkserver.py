@@ -27,7 +27,7 @@ from pathlib import Path
 
 
 def serve(kind: str) -> int:
-    sys.path[0] = str(Path(__file__).resolve().parents[2])  # the grader root, as child.py expects
+    sys.path[0] = str(Path(__file__).resolve().parents[2])  # bootstrap: the grader root, as child.py expects
     from autograder.sandbox import child, features, kinds
     kinds.warm_imports(kind)
     features.become_subreaper()

@@ -39,6 +39,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..paths import REPO_ROOT
 from . import features
 
 LEVELS = ("namespaces", "user", "none", "portable")
@@ -47,7 +48,6 @@ REQUEST_VAR = "HLCV_ISOLATION"           # asks for a level when the grader is c
 SANDBOX_USER_VAR = "HLCV_SANDBOX_USER"   # the unprivileged user children run as when root
 DEFAULT_SANDBOX_USER = "nobody"
 GRADER_MOUNT = Path("/opt/hlcv-grader")  # where the child-side grader code appears in a namespace
-REPO_ROOT = Path(__file__).resolve().parents[2]
 CHILD_SIDE_PACKAGES = ("autograder", "datasets")  # code only: the data lives in data/, never mounted
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt/conda")
 

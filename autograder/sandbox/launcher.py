@@ -15,11 +15,12 @@ import sys
 import threading
 from pathlib import Path
 
+from ..paths import REPO_ROOT
 from .features import SIGKILL, kill_group
 from .isolation import Isolation
 from .kinds import kind_of_files, kind_of_probe
 
-FORKSERVER = Path(__file__).relative_to(Path(__file__).resolve().parents[2]).with_name("forkserver.py")
+FORKSERVER = Path(__file__).resolve().with_name("forkserver.py").relative_to(REPO_ROOT)  # under the grader root
 START_TIMEOUT_S = 120.0  # importing torch on a loaded 2-core machine has taken ~7 s
 
 

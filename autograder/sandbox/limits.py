@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
-MIB = 2**20
-
 
 @dataclass(frozen=True)
 class Limits:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import pin_threads
+from ..paths import REPO_ROOT
 from . import exchange, features, transport
 from .features import kill_group
 from .isolation import Isolation
@@ -34,7 +35,7 @@ from .limits import Limits, memory_error_message, memory_kill_message
 if TYPE_CHECKING:
     from .launcher import Launcher
 
-CHILD = Path(__file__).relative_to(Path(__file__).resolve().parents[2]).with_name("child.py")
+CHILD = Path(__file__).resolve().with_name("child.py").relative_to(REPO_ROOT)  # under the grader root
 GRACE_S = 10.0                 # the supervisor's own kill and sweep get this long past the limit
 # run_probe's default when no level is given: the weakest this OS runs (none needs Linux's features)
 NO_ISOLATION = Isolation("none" if features.linux_supervisor_problem() is None else "portable")

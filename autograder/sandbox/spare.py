@@ -21,12 +21,12 @@ import sys
 import traceback
 from pathlib import Path
 
-GRADER_ROOT = Path(__file__).resolve().parents[2]
 READY = b"ready\n"
 
 
 def main(kind: str) -> int:
     """Preload, announce readiness, serve one request; returns the process's exit code."""
+    from autograder.paths import REPO_ROOT
     from autograder.sandbox import features, kinds, probe_process, probes
 
     kinds.warm_imports(kind)
@@ -41,13 +41,13 @@ def main(kind: str) -> int:
     features.apply_rlimits(request["limits"], cpu_already_s=features.cpu_time_used())
     # The student's folder first (only the expected file names were copied there), then the
     # grader's root so the probes import, as in child.py.
-    sys.path[0:1] = [str(workdir / "submission"), str(GRADER_ROOT)]
+    sys.path[0:1] = [str(workdir / "submission"), str(REPO_ROOT)]
     probe = probes.resolve(request["probe"])
     return probe_process.run_and_record(workdir, request, probe)
 
 
 if __name__ == "__main__":
-    sys.path[0] = str(GRADER_ROOT)  # the grader's packages, not this folder's files
+    sys.path[0] = str(Path(__file__).resolve().parents[2])  # bootstrap: the grader's packages, not this folder's files
     code = 70
     try:
         code = main(sys.argv[1])

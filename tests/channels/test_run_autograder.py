@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
+import datasets
 from gradescope_layout import build_zip, make_root, run_autograder, scores_by_question, validate
 from grading_helpers import SOLUTION, STUDENT, SUBMISSION_PY, catalogue_ids, copy_solution, mutate
 from mutants_table import DATA_LOSS, RELU_MASK
 
 QUICK = "Q0,Q1a"        # 6 points, ~4 s: enough to tell a graded upload from an ungraded one
 QUICK_POINTS = 6.0
-DATA = Path(os.environ.get("HLCV_DATA_DIR", Path(__file__).resolve().parents[2] / "data"))
+DATA = datasets.data_dir()
 
 
 @pytest.fixture(scope="module")

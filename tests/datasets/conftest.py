@@ -13,7 +13,10 @@ import pytest
 import datasets
 from cifar_helpers import BATCHES, LocalServer, md5_of, official_batch_bytes, write_image, write_tar
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = datasets.repo_root()
+# The course's offline copy of CIFAR-10 (an ImageFolder tree as JPEG) beside the repository; CI
+# imports it where the official download cannot be fetched.
+OFFLINE_ARCHIVE = (REPO / ".." / "shared" / "data" / "cifar10-jpeg.tar.gz").resolve()
 
 
 @pytest.fixture(autouse=True)
@@ -94,12 +97,9 @@ def image_tree(tmp_path):
 @pytest.fixture(scope="session")
 def real_cifar_dir(tmp_path_factory):
     """A data dir holding the real CIFAR-10, imported once per session from the offline archive."""
-    archive = datasets.find_offline_archive()
-    if archive is None:
-        pytest.skip(
-            f"the offline archive {(REPO / '../shared/data/cifar10-jpeg.tar.gz').resolve()} is "
-            f"absent, so the real-data checks cannot run here"
-        )
+    archive = OFFLINE_ARCHIVE
+    if not archive.is_file():
+        pytest.skip(f"the offline archive {archive} is absent, so the real-data checks cannot run here")
     folder = tmp_path_factory.mktemp("real-cifar")
     datasets.get(archive, folder, stream=io.StringIO())
     return folder

@@ -111,12 +111,6 @@ def test_data_dir_resolution(tmp_path, monkeypatch):
     assert datasets.data_dir() == datasets.repo_root() / "data"
 
 
-def test_find_offline_archive():
-    candidate = (datasets.repo_root() / ".." / "shared" / "data" / "cifar10-jpeg.tar.gz").resolve()
-    found = datasets.find_offline_archive()
-    assert found == (candidate if candidate.is_file() else None)
-
-
 def test_damaged_or_foreign_files(tmp_path):
     data_dir = tmp_path / "data"
     target = paths.npz_path(data_dir)

@@ -12,7 +12,7 @@ from pathlib import Path
 import datasets
 from datasets.cli import build_parser
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = datasets.repo_root()
 
 
 def run(*args: str, env_data_dir: Path | None = None) -> subprocess.CompletedProcess:

@@ -14,7 +14,7 @@ import pytest
 import datasets
 
 pytestmark = pytest.mark.cifar
-REPO = Path(__file__).resolve().parents[2]
+REPO = datasets.repo_root()
 # sha256 of the offline archive, from /work/shared/data/README.md.
 OFFLINE_SHA256 = "0bfcb68717a0ecb0d51ed61034906a773d48d424d94b766a46d7d1c55702a4d9"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook
 
-from autograder.channels.nbgrader.course import ASSIGNMENT, NOTEBOOK
+from autograder.channels.nbgrader.course import ASSIGNMENT, NOTEBOOK, SUBMISSION_FILES
 from grading_helpers import REPO, SOLUTION
 
 VENV_BIN = Path(sys.executable).parent
@@ -54,7 +54,7 @@ def submit(course: Path, student: str, notebook: nbformat.NotebookNode, py_dir: 
     folder = course / "submitted" / student / ASSIGNMENT
     shutil.copytree(course / "release" / ASSIGNMENT, folder)
     nbformat.write(notebook, folder / f"{NOTEBOOK}.ipynb")
-    for name in ("chain_rule.py", "two_layer_net.py", "hyperparams.py", "mlp.py"):
+    for name in SUBMISSION_FILES:
         shutil.copyfile(py_dir / name, folder / name)
     (folder / "timestamp.txt").write_text("2026-01-01 12:00:00.000000 UTC")
     return folder

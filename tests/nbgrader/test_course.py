@@ -28,7 +28,8 @@ import pytest
 
 import datasets
 from autograder.catalogue import all_checks
-from autograder.channels.nbgrader.course import (ASSIGNMENT, MANUAL_CELLS, NOTEBOOK, auto_points, cell_id_of,
+from autograder.course import COURSE
+from autograder.channels.nbgrader.course import (ASSIGNMENT, NOTEBOOK, auto_points, cell_id_of,
                                                  quick_check_ids)
 from autograder.channels.batch.task import GradeOptions
 from autograder.channels.nbgrader.gradebook import grade_students, submitted_students, summary, write_student
@@ -135,17 +136,17 @@ def test_the_skeleton_gets_no_automatic_point_and_no_answer(course):
     """Does the untouched release score 0 everywhere, the answer cells included?"""
     book = grades(course["root"], "skeleton")
     assert all(book[cell_id_of(q)][0] == 0 for q in auto_points()), book
-    for grade_id, points in MANUAL_CELLS.items():
+    for grade_id, points in COURSE.hand_cells().items():
         assert book[grade_id][:2] == (0, points), f"{grade_id}: unanswered, so 0 of {points}: {book[grade_id]}"
 
 
 def test_the_manual_cells_are_there_with_their_points(course):
     """Are Q2a-c, the Q3b report and Q4c in the gradebook, waiting for a person when answered?"""
     book = grades(course["root"], "solution")
-    for grade_id, points in MANUAL_CELLS.items():
+    for grade_id, points in COURSE.hand_cells().items():
         score, max_score, needs_manual = book[grade_id]
         assert max_score == points and needs_manual and score is None, (grade_id, book[grade_id])
-    assert sum(MANUAL_CELLS.values()) == 14
+    assert sum(COURSE.hand_cells().values()) == 14
 
 
 def test_one_backward_bug_loses_exactly_q2d(course):

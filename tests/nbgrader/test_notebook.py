@@ -6,7 +6,8 @@ import pytest
 from nbgrader.utils import determine_grade
 
 from autograder.channels.nbgrader import cell as cell_module
-from autograder.channels.nbgrader.course import CIFAR_CHECKS, MANUAL_CELLS, NOTEBOOK, auto_points, cell_id_of
+from autograder.channels.nbgrader.course import CIFAR_CHECKS, NOTEBOOK, auto_points, cell_id_of
+from autograder.course import COURSE
 from autograder.catalogue import all_checks
 from grading_helpers import SOLUTION, STUDENT
 
@@ -31,7 +32,7 @@ def test_one_test_cell_per_question_with_the_catalogues_points(folder):
 def test_the_manual_cells_and_the_student_version():
     """Are the answer cells markdown, graded by hand, answered in solution/ and blank in student/?"""
     solution, student = nbgrader_cells(SOLUTION), nbgrader_cells(STUDENT)
-    for grade_id, points in MANUAL_CELLS.items():
+    for grade_id, points in COURSE.hand_cells().items():
         meta = solution[grade_id].metadata["nbgrader"]
         assert solution[grade_id].cell_type == "markdown" and meta["solution"] and meta["points"] == points
         assert "BEGIN SOLUTION" in solution[grade_id].source

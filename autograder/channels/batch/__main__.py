@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="regrade students already graded (default: skip them)")
     parser.add_argument("--only", default="", help="grade only these questions, e.g. Q1a,Q2d (default: all)")
     parser.add_argument("--assignment", default="", help="nbgrader: the assignment folder to grade (default: all)")
-    parser.add_argument("--time-scale", type=float, default=1.0, help="multiply every time limit (default: 1.0)")
+    parser.add_argument("--time-scale", type=float, default=COURSE.time_scale,
+                        help="multiply every time limit (default: course.py's time_scale)")
     parser.add_argument("--no-html", action="store_true", help="skip the HTML reports (default: write them)")
     parser.add_argument("--reference", type=Path, default=None, help="known solutions for the similarity report: "
                         "each .py file and each sub-folder is one (default: none)")

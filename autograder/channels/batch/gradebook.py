@@ -8,29 +8,31 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ...catalogue import QUESTIONS
+from ...course import COURSE
 from ..fallback import read_results
 from .layouts import Submission
 
 
 def write(submissions: list[Submission], statuses: dict[str, str], out: Path) -> Path:
-    """Write OUT/gradebook.csv and return its path."""
+    """Write OUT/gradebook.csv and return its path: one column per question with automatic checks
+    (autograder/course.py)."""
+    questions = COURSE.graded_ids()
     path = out / "gradebook.csv"
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", "name", "email", *QUESTIONS, "total", "max", "status"])
+        writer.writerow(["student", "name", "email", *questions, "total", "max", "status"])
         for sub in submissions:
             results = read_results(out / sub.student / "results.json")
             per_question: dict[str, float] = {}  # a question that was not graded stays blank
             maximum = 0.0
             for test in (results or {}).get("tests", []):
                 question = test.get("extra_data", {}).get("question")
-                if question in QUESTIONS:
+                if question in questions:
                     per_question[question] = per_question.get(question, 0.0) + float(test.get("score", 0.0))
                 maximum += float(test.get("max_score", 0.0))
             total = float((results or {}).get("score", 0.0))
             status = statuses.get(sub.student, "missing" if results is None else "graded")
             writer.writerow([sub.student, sub.name, sub.email,
-                             *(f"{per_question[q]:g}" if q in per_question else "" for q in QUESTIONS), f"{total:g}", f"{maximum:g}",
+                             *(f"{per_question[q]:g}" if q in per_question else "" for q in questions), f"{total:g}", f"{maximum:g}",
                              "skipped (already graded)" if status == "skipped" else status])
     return path

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ..fallback import fallback_results, read_results, write_json
+from ...jsonfile import write_json
+from ..fallback import fallback_results, read_results
 from ..stage import EXPECTED, Staged, stage
 from . import cluster
 from .layouts import Submission, group_uploads
@@ -35,7 +36,7 @@ class BatchConfig:
     jobs: int = 1                 # grades at once on the embedded cluster (its worker processes)
     force: bool = False           # regrade students whose graded.json is up to date
     only: str = ""                # questions to grade (default: all)
-    time_scale: float = 1.0       # passed to every grade (--time-scale)
+    time_scale: float = COURSE.time_scale  # passed to every grade (--time-scale)
     timeout_s: float = 900.0      # a whole grade past this is killed (its row: "timed out")
     html: bool = True             # write the HTML report per student
     scheduler: str = ""           # a Dask scheduler's address; "" = an embedded LocalCluster of `jobs`

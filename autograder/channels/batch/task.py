@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fallback import kill_tree, read_results
+from ...course import COURSE
+from ...paths import REPO_ROOT
 from ..stage import EXPECTED
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = REPO_ROOT
 LOG_TAIL = 4000            # characters of the grader's own output kept for the staff
 # The grader process dies with the worker thread that started it (PR_SET_PDEATHSIG survives the
 # exec): a worker killed mid-grade leaves no grade running on its machine. Linux only; elsewhere
@@ -42,7 +44,7 @@ class GradeOptions:
     """How each grade of a class runs (the same for every student of one run)."""
 
     only: str = ""               # questions to grade (default: all)
-    time_scale: float = 1.0      # passed to every grade (--time-scale)
+    time_scale: float = COURSE.time_scale  # passed to every grade (--time-scale)
     timeout_s: float = 900.0     # a whole grade past this (times time_scale) is killed: "timed_out"
     html: bool = True            # also return the HTML report's files
 

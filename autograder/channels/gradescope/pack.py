@@ -16,10 +16,11 @@ import zipfile
 from pathlib import Path
 
 from ...extra_tests import manifest
+from ...paths import REPO_ROOT
 from .. import INSTRUCTOR_ONLY
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[2]
+REPO = REPO_ROOT
 ROOT_FILES = {"setup.sh": 0o755, "run_autograder": 0o755, "requirements.txt": 0o644}
 PACKAGES = ("autograder", "datasets")
 SHIPPED_SUFFIXES = (".py",)

@@ -20,12 +20,12 @@ import time
 import traceback
 from pathlib import Path
 
-from ..fallback import fallback_results, kill_tree, read_results, write_json
+from ...course import COURSE
+from ...paths import REPO_ROOT
+from ...jsonfile import write_json
+from ...results import NOT_YOUR_FAULT
+from ..fallback import fallback_results, kill_tree, read_results
 from ..stage import stage
-
-# The two CIFAR-10 checks whose test accuracy goes on Gradescope's leaderboard, and its column.
-LEADERBOARD = (("Q3b.cifar_accuracy", "numpy net test accuracy (%)"),
-               ("Q4b.cifar_accuracy", "PyTorch MLP test accuracy (%)"))
 
 
 def main() -> int:
@@ -44,7 +44,7 @@ def main() -> int:
 
 def grade_upload(root: Path) -> dict:
     """Stage, lock down, grade; the results with the upload notes, container and leaderboard."""
-    source = Path(__file__).resolve().parents[3]
+    source = REPO_ROOT
     data = Path(os.environ.get("HLCV_DATA_DIR", root / "data"))
     lock_down(root, source, data)
     work = Path(tempfile.mkdtemp(prefix="hlcv-gradescope-"))
@@ -107,7 +107,7 @@ def run_instructor_tests(staged: Path, tests: Path, private: Path, source: Path,
             return found
     except (OSError, ValueError, AttributeError):
         pass
-    return failed_entries(tests, "Autograder error, not your fault: the course's own tests could not run.")
+    return failed_entries(tests, f"{NOT_YOUR_FAULT.capitalize()}: the course's own tests could not run.")
 
 
 def merge_instructor_tests(results: dict, extra: dict) -> None:
@@ -151,11 +151,11 @@ def annotate(results: dict, upload: dict) -> dict:
     extra["container"] = resources.describe()
     by_check = {t.get("extra_data", {}).get("check"): t for t in results.get("tests", [])}
     board = []
-    for check_id, column in LEADERBOARD:
-        accuracy = by_check.get(check_id, {}).get("extra_data", {}).get("test_accuracy")
+    for check_id, column in COURSE.leaderboard():  # autograder/course.py's columns
+        measured = by_check.get(check_id, {}).get("extra_data", {}).get(column.data_key)
         if check_id in by_check:
-            value = float(accuracy) * 100 if isinstance(accuracy, (int, float)) else 0.0
-            board.append({"name": column, "value": round(value, 2), "order": "desc"})
+            value = float(measured) * column.scale if isinstance(measured, (int, float)) else 0.0
+            board.append({"name": column.name, "value": round(value, 2), "order": column.order})
     if board or results.get("leaderboard"):
         results["leaderboard"] = board + results.get("leaderboard", [])  # the instructor's columns after ours
     return results

@@ -12,10 +12,12 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from ...paths import REPO_ROOT
 from .. import INSTRUCTOR_ONLY
+from ...course import COURSE
 from ..nbgrader.course import NOTEBOOK, SUBMISSION_FILES
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = REPO_ROOT
 TEMPLATES = Path(__file__).with_name("templates")
 PACKAGES = ("autograder", "datasets")
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", *INSTRUCTOR_ONLY)  # see channels/__init__.py
@@ -32,10 +34,19 @@ def assemble(target: Path, notebook: Path, py_dir: Path = REPO / "student") -> P
         shutil.copyfile(py_dir / name, target / name)
     for package in PACKAGES:
         shutil.copytree(REPO / package, target / package, ignore=SKIPPED)
-    for template in ("Makefile", "README.md"):
-        shutil.copyfile(TEMPLATES / template, target / template)
+    shutil.copyfile(TEMPLATES / "Makefile", target / "Makefile")
+    (target / "README.md").write_text(readme(), encoding="utf-8")
     shutil.copyfile(REPO / "pyproject.toml", target / "pyproject.toml")
     return target
+
+
+def readme() -> str:
+    """The student's README: the template with the student files and the points table of
+    autograder/course.py filled in."""
+    files = [f"`{name}`" for name in SUBMISSION_FILES]
+    listed = ", ".join(files[:-1]) + f" and {files[-1]}" if len(files) > 1 else files[0]
+    text = (TEMPLATES / "README.md").read_text(encoding="utf-8")
+    return text.replace("{{student_files}}", listed).replace("{{points_table}}", COURSE.points_table())
 
 
 def handout_zip(out: Path, build: Path) -> Path:

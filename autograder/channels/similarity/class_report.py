@@ -5,10 +5,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...paths import REPO_ROOT
 from . import compare, report
 from .extract import reference_documents, skeleton_texts, submission_document
 
-SKELETON = Path(__file__).resolve().parents[3] / "student"
+SKELETON = REPO_ROOT / "student"
 
 
 @dataclass

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ...oracles.numerical import STEP, perturbations
+from ...paths import REPO_ROOT
 from ..exchange import (PARAM_NAMES, GradientCheck, GradientCheckInputs, Labels, LineCounts, LossGrads, Net,
                         NetLoss, Probabilities, Vectorisation)
 from . import StudentFailure, Submission, as_array, as_float
@@ -133,7 +134,7 @@ def _untraced_paths() -> tuple[str, ...]:
     import os
     import site
 
-    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(Path(__file__).resolve().parents[3]),
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, str(REPO_ROOT),
              os.path.dirname(os.path.dirname(np.__file__)), *site.getsitepackages()}
     return tuple(sorted({*roots, *(os.path.realpath(r) for r in roots)})) + ("<frozen",)
 
