@@ -11,7 +11,7 @@ GPU ?=
 TORCH_INDEX ?=
 OFFLINE_CIFAR := $(wildcard ../shared/data/cifar10-jpeg.tar.gz)
 
-.PHONY: help venv grade test student check-student data bench bench-isolation clean
+.PHONY: help venv grade test test-fast student check-student data bench bench-isolation clean
 .PHONY: gradescope grade-all bench-container bench-grade-all similarity bench-similarity bench-portable
 
 help: ## list the targets
@@ -49,8 +49,11 @@ data: venv ## get CIFAR-10: official download, or make data FROM=<folder or .tar
 data-auto: venv
 	$(PY) -m datasets get $(if $(OFFLINE_CIFAR),--from $(OFFLINE_CIFAR))
 
-test: $(VENV)/.installed-test ## run the harness's own tests
+test: $(VENV)/.installed-test ## run all the harness's own tests (what CI runs; ~15 min on 2 cores)
 	$(PY) -m pytest $(if $(CI),-q,)
+
+test-fast: $(VENV)/.installed-test ## the unit tier while you work: no grade, no CIFAR-10 (< 1 min)
+	$(PY) -m pytest -q tests/unit || { echo "hint: make test-fast runs tests/unit only; 'make test' runs everything"; exit 1; }
 
 student: venv ## regenerate student/ from solution/
 	$(PY) -m autograder assign

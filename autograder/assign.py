@@ -1,4 +1,6 @@
 """Generate student/ from solution/: every marked solution region becomes a TODO that raises.
+(`make student` also writes what autograder/course.py decides elsewhere: the notebooks' graded
+cells, assign_notebook.py, and README's points table.)
 
 In solution/, each region is preceded by a comment block whose first line is
 `# TODO(Qxx): what to compute` (shapes and a hint follow in comments), and sits between lines
@@ -8,15 +10,16 @@ student who runs unfinished code is told exactly which TODO is missing.
 """
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 from .assign_notebook import NotebookMarkerError, skeleton_notebook, synced_notebook
-
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-TODO = re.compile(r"#\s*TODO\((Q\w+)\):\s*(.+)$")
+from .course import COURSE
+from .markers import BEGIN, END, todo_above
 GENERATED = "# Generated from solution/ by `make student`; edit the TODO regions only.\n"
+# README.md's points table, between these lines, is generated from autograder/course.py too.
+README_BEGIN = "<!-- points table: generated from autograder/course.py"
+README_END = "<!-- end of the generated points table -->"
 COPIED_SUFFIXES = (".py", ".ipynb")
 
 
@@ -62,13 +65,9 @@ def _todo_above(out: list[str], name: str, line_no: int) -> tuple[str, str]:
 
     Code may stand between the comment and the region (e.g. `grads = {}`); a blank line may not.
     """
-    for previous in reversed(out):
-        stripped = previous.strip()
-        if not stripped or "NotImplementedError" in stripped:
-            break
-        match = TODO.search(stripped)
-        if match:
-            return match.group(1), match.group(2).strip()
+    found = todo_above(out)
+    if found is not None:
+        return found
     raise MarkerError(f"{name}:{line_no}: a solution region needs a '# TODO(Qxx): ...' comment "
                       "right above it")
 
@@ -78,6 +77,25 @@ def generate(source_dir: Path) -> dict[str, str]:
     makers = {".py": skeleton, ".ipynb": skeleton_notebook}
     return {path.name: makers[path.suffix](path.read_text(encoding="utf-8"), str(path))
             for path in sorted(source_dir.iterdir()) if path.suffix in COPIED_SUFFIXES}
+
+
+def synced_readme(text: str) -> str:
+    """README's text with its points table (between README_BEGIN's line and README_END) generated
+    from autograder/course.py; a README without the markers is returned as it is."""
+    if README_BEGIN not in text or README_END not in text:
+        return text
+    start = text.index("\n", text.index(README_BEGIN)) + 1
+    return text[:start] + COURSE.points_table(settings=True) + "\n" + text[text.index(README_END):]
+
+
+def unsynced_readme(source_dir: Path) -> dict[Path, str]:
+    """{README path: synced text} when the README beside `source_dir` has a stale points table."""
+    path = source_dir.parent / "README.md"
+    if not path.is_file():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    synced = synced_readme(text)
+    return {path: synced} if synced != text else {}
 
 
 def unsynced_notebooks(source_dir: Path) -> dict[str, str]:
@@ -98,7 +116,8 @@ def stale_files(source_dir: Path, target_dir: Path) -> list[str]:
     expected = generate(source_dir)
     stale = [name for name, text in expected.items()
              if not (target_dir / name).is_file() or (target_dir / name).read_text(encoding="utf-8") != text]
-    return stale + [f"{source_dir.name}/{name}" for name in unsynced_notebooks(source_dir)]
+    return (stale + [f"{source_dir.name}/{name}" for name in unsynced_notebooks(source_dir)]
+            + [path.name for path in unsynced_readme(source_dir)])
 
 
 def run_assign(args) -> int:
@@ -112,12 +131,16 @@ def run_assign(args) -> int:
             return 0
         files = generate(args.source)
         synced = unsynced_notebooks(args.source)
+        readme = unsynced_readme(args.source)
     except (MarkerError, NotebookMarkerError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
     for name, text in synced.items():  # the graded cells follow autograder/course.py
         (args.source / name).write_text(text, encoding="utf-8")
         print(f"updated the graded cells of {args.source}/{name} from autograder/course.py")
+    for path, text in readme.items():
+        path.write_text(text, encoding="utf-8")
+        print(f"updated the points table of {path} from autograder/course.py")
     args.target.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (args.target / name).write_text(text, encoding="utf-8")

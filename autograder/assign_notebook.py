@@ -16,9 +16,9 @@ from __future__ import annotations
 import nbformat
 
 from .course import COURSE
+from .markers import BEGIN, END
 from .registry import test_cell as test_cell_id
 
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 MARKDOWN_STUB = "YOUR ANSWER HERE"
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 

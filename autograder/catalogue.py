@@ -8,45 +8,15 @@ depends on); the first line of the docstring is the title a student reads.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Callable
 
 from .course import COURSE
+from .outcome import Outcome
 
 # Question ids with automatic checks, in the order of the exercise; the reporters print in this order.
 QUESTIONS = COURSE.graded_ids()
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
-
-
-@dataclass
-class Outcome:
-    """What a check found: a fraction of its points, one line of feedback, details, and a hint.
-
-    `hint` is one line shown under the feedback in the table: how to fix a failure, or a note on a
-    passed check. Left empty, it is the first "Hint: ..." line of the details (every check's
-    convention), so a check only sets it when it wants another line.
-    """
-
-    fraction: float
-    feedback: str
-    details: str = ""
-    data: dict[str, Any] = field(default_factory=dict)       # plain numbers for extra_data
-    artifacts: dict[str, Any] = field(default_factory=dict)  # arrays for the report's figures
-    hint: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.hint:
-            found = [line.strip()[len("Hint:"):].strip() for line in self.details.splitlines()
-                     if line.strip().startswith("Hint:")]
-            self.hint = found[0] if found else ""
-
-    @classmethod
-    def passed(cls, feedback: str, details: str = "", hint: str = "", **data: Any) -> "Outcome":
-        return cls(1.0, feedback, details, data, hint=hint)
-
-    @classmethod
-    def failed(cls, feedback: str, details: str = "", hint: str = "", **data: Any) -> "Outcome":
-        return cls(0.0, feedback, details, data, hint=hint)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 from .catalogue import Check
 from .results import GRADER_ERROR, CheckResult, GradeReport
 from .sandbox import ProbeFailure
-from .sandbox.probes import SUBMISSION_MARK
+from .sandbox.student_code import SUBMISSION_MARK
 
 HINTS = {
     "timeout": "look for an endless loop, or work that grows far beyond what the check needs",
@@ -30,8 +30,8 @@ def failure_result(chk: Check, failure: ProbeFailure, duration: float,
         place = f"{folder}/{where['file']}, line {where.get('line', '?')}"
         if where.get("function"):
             place += f", in {where['function']}()"
-    message = failure.message.removeprefix("NotImplementedError: ")
-    if failure.kind == "not_implemented":
+    message = failure.message
+    if failure.kind == "not_implemented":  # the child said which TODO (its question and task)
         feedback = f"not implemented yet: {message}"
     elif failure.kind == "import_error":
         feedback = f"{where.get('file', 'your file')} could not be imported ({place}): {message}"
@@ -49,8 +49,6 @@ def failure_result(chk: Check, failure: ProbeFailure, duration: float,
     hint = HINTS.get(failure.kind, "")
     if failure.kind == "exception" and place:
         hint = f"run the same call yourself and look at {place}"
-    if hint:
-        lines.append("Hint: " + hint)
     if failure.output.strip():
         lines.append("Your code printed (last lines):\n" + failure.output.strip()[-1500:])
     return CheckResult(chk.id, chk.question, chk.title, chk.points, 0.0, "error", feedback,

@@ -180,16 +180,26 @@ class Course:
         return {"numpy": tuple(m for q, m in modules.items() if not q.needs_torch),
                 "torch": tuple(modules.values())}
 
-    def points_table(self) -> str:
-        """The questions as a Markdown table: automatic points and points graded by hand."""
-        rows = ["| question | automatic points | graded by hand |", "|---|---|---|"]
+    def points_table(self, settings: bool = False) -> str:
+        """The questions as a Markdown table: automatic points and points graded by hand, and with
+        `settings` the file and each check's points, thresholds and budgets (README's table)."""
+        head = ["question", "automatic points", "graded by hand"] + (["file", "checks, thresholds, budget"] if settings else [])
+        rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for q in self.questions:
             where = " (notebook)" if q.file == self.notebook else ""
             auto = f"{q.auto_points:g}" if q.auto_points else ""
             hand = f"{q.hand_points:g}" if q.hand_points else ("read, 0 points" if q.hand_cell else "")
-            rows.append(f"| {q.id} {q.title}{where} | {auto} | {hand} |")
+            cells = [f"{q.id} {q.title}{where}", auto, hand]
+            if settings:
+                parts = [f"{p.check} {p.points:g}" for p in q.checks]
+                if q.cifar is not None:
+                    parts.append(f"full points at {q.cifar.full_at:.0%} test accuracy, 0 at {q.cifar.zero_at:.0%}; "
+                                 f"budget {q.cifar.max_macs:.1e} multiply-adds".replace("e+", "e"))
+                cells += [f"`{q.file}`", "; ".join(parts)]
+            rows.append("| " + " | ".join(cells) + " |")
         hand_total = sum(q.hand_points for q in self.questions)
-        rows.append(f"| total | {self.total_auto_points():g} | {hand_total:g} |")
+        rows.append("| " + " | ".join(["total", f"{self.total_auto_points():g}", f"{hand_total:g}"]
+                                      + (["", ""] if settings else [])) + " |")
         return "\n".join(rows)
 
     def adding(self, question: Question) -> "Course":

@@ -9,6 +9,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .outcome import Comparison
+
 # How a check ended. "passed"/"partial"/"failed" are verdicts on the submission's work;
 # "skipped" means a check it depends on failed; "error" means the submission crashed, timed out
 # or is missing; "grader_error" means the grader itself broke (a bug for the staff, not the student).
@@ -30,12 +32,14 @@ class CheckResult:
     points: float            # already clamped to [0, max_points]
     status: str              # one of STATUSES
     feedback: str            # one line, for the table
-    details: str = ""        # more lines: what was checked, expected, got, hint
+    details: str = ""        # more lines: what else was measured (the student's traceback, settings, ...)
     visibility: str = "visible"
     duration_s: float = 0.0
     data: dict[str, Any] = field(default_factory=dict)  # plain numbers for extra_data / figures
     hint: str = ""           # one line under the feedback: how to fix a failure, or a note on a pass
     staff_details: str = ""  # for the course staff only (a grader traceback); never shown to students
+    comparisons: list[Comparison] = field(default_factory=list)  # what was compared, and how far apart
+    notes: list[str] = field(default_factory=list)               # what was credited, and why
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -45,6 +49,8 @@ class CheckResult:
         # here, so no reporter can fail on a lone surrogate or a stray NUL.
         self.title, self.feedback, self.details, self.hint, self.staff_details = (
             printable(t) for t in (self.title, self.feedback, self.details, self.hint, self.staff_details))
+        self.comparisons = [Comparison(bool(c.ok), printable(c.message), float(c.error)) for c in self.comparisons]
+        self.notes = [printable(n) for n in self.notes]
 
 
 @dataclass
@@ -88,7 +94,9 @@ def report_to_dict(report: GradeReport) -> dict[str, Any]:
 
 def report_from_dict(data: dict[str, Any]) -> GradeReport:
     """The inverse of report_to_dict; ValueError/TypeError/KeyError when `data` is not one."""
-    return GradeReport(str(data["submission"]), [CheckResult(**r) for r in data["results"]],
+    results = [CheckResult(**{**r, "comparisons": [Comparison(**c) for c in r.get("comparisons", [])]})
+               for r in data["results"]]
+    return GradeReport(str(data["submission"]), results,
                        metadata=dict(data.get("metadata") or {}),
                        execution_time_s=float(data.get("execution_time_s", 0.0)))
 

@@ -4,7 +4,16 @@ everywhere, a Linear/ReLU stack built from Layer messages, and its forward pass.
 when called."""
 from __future__ import annotations
 
-from .sandbox.exchange import Layer
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Layer:
+    """An nn.Linear's weight and bias as arrays: a field of the probes' messages and the oracles'."""
+    weight: np.ndarray                        # (out, in), as nn.Linear holds it
+    bias: np.ndarray                          # (out,)
 
 
 def torch_module(threads: int = 1):
@@ -41,7 +50,6 @@ def linear_relu_forward(layers, x):
 
 def layers_of(linears) -> list[Layer]:
     """Layer messages (float64 copies) of nn.Linear modules, in order; a missing bias is zeros."""
-    import numpy as np
     return [Layer(m.weight.detach().cpu().double().numpy().copy(),
                   m.bias.detach().cpu().double().numpy().copy() if m.bias is not None
                   else np.zeros(m.weight.shape[0])) for m in linears]

@@ -22,11 +22,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from autograder.course import COURSE  # noqa: E402
+
 PY = sys.executable
 # The course's copy of datasets/ would look for data/ inside the course: point it at the project's.
 ENV = {**os.environ, "PATH": f"{Path(PY).parent}{os.pathsep}{os.environ.get('PATH', '')}",
        "HLCV_DATA_DIR": os.environ.get("HLCV_DATA_DIR") or str(ROOT / "data")}
-FILES = ("chain_rule.py", "two_layer_net.py", "hyperparams.py", "mlp.py")
+FILES = COURSE.submission_files()
 
 
 def timed(args: list[str], cwd: Path, show: str = "") -> float:

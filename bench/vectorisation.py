@@ -20,8 +20,8 @@ import numpy as np  # noqa: E402
 
 from autograder.checks.cases import NetCase, hidden_case  # noqa: E402
 from autograder.checks.q1_vectorised import MAX_EXTRA_LINES, N_SMALL, SIZES, vectorisation_inputs  # noqa: E402
-from autograder.sandbox.probes import Submission  # noqa: E402
-from autograder.sandbox.probes.two_layer_net import vectorisation  # noqa: E402
+from autograder.probes.two_layer_net import vectorisation  # noqa: E402
+from autograder.sandbox.student_code import Submission  # noqa: E402
 
 HEADER = '''
 import numpy as np

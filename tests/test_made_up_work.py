@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.reporters.text import full_text
 from autograder.checks.cases import toy_case
 from autograder.engine import grade
 from autograder.oracles import torch_oracle
@@ -44,7 +45,7 @@ def test_made_up_work_earns_nothing(tmp_path, row):
         results = selected(report, selector)
         for result in results:
             assert result.points == 0 and result.status != "passed", summary
-        said = results[0].feedback + "\n" + results[0].details
+        said = full_text(results[0])
         assert phrase in said, f"{selector}: expected {phrase!r} in\n{said}"
 
 

@@ -64,9 +64,9 @@ TRAINING_SCRIPT = """
 import json, sys
 from pathlib import Path
 import numpy as np
-from autograder.sandbox.exchange import CifarData
-from autograder.sandbox.probes import Submission
-from autograder.sandbox.probes import mlp_training, two_layer_training
+from autograder.probes import mlp_training, two_layer_training
+from autograder.probes.two_layer_training import CifarData
+from autograder.sandbox.student_code import Submission
 
 N = int(sys.argv[2])
 path = Path(sys.argv[3])

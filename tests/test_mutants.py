@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pytest
 
+from autograder.reporters.text import full_text
 from autograder.engine import GradeConfig, grade
 from grading_helpers import copy_solution, describe, mutate, points
 from mutants_table import MLP_MUTANTS, NUMPY_MUTANTS, Mutant
@@ -50,8 +51,7 @@ def _assert_outcome(report, mutant: Mutant) -> None:
         assert got == full, f"{selector} lost points ({got:g}/{full:g})\n{summary}"
     for check_id, text in mutant.feedback.items():
         [result] = [r for r in report.results if r.check_id == check_id]
-        assert text in result.feedback + result.details, (
-            f"{check_id}: expected {text!r} in the feedback\n{result.feedback}\n{result.details}")
+        assert text in full_text(result), f"{check_id}: expected {text!r} in the feedback\n{full_text(result)}"
 
 
 @pytest.mark.parametrize("mutant", [_param(m) for m in NUMPY_MUTANTS])

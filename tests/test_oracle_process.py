@@ -11,8 +11,13 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
+from autograder.checks.cases import all_cases
+from autograder.checks.compare import close
+from autograder.oracles import torch_oracle
+from autograder.oracles.reference_net import backward, forward, loss
 from grading_helpers import REPO, SOLUTION
 
 # Q0: chain_rule; Q1a, Q2d: two_layer_net (probabilities, loss, gradients); Q4a: the equivalence
@@ -26,7 +31,7 @@ from pathlib import Path
 from autograder.engine import GradeConfig, grade
 from autograder.oracles import torch_oracle
 from autograder.oracles.service import ORACLE
-from autograder.sandbox.exchange import Layer
+from autograder.torchnet import Layer
 
 report = grade(Path(sys.argv[1]), only=json.loads(sys.argv[2]), config=GradeConfig())
 rng = np.random.RandomState(0)
@@ -81,3 +86,15 @@ def test_killed_oracle_process_is_started_again_with_the_same_answers(seen):
     """When the kernel kills the oracle process (it offers itself before the grader), does the next
     call start a new one and get the same numbers?"""
     assert seen["restarted"] and seen["same_after_restart"], seen
+
+
+@pytest.mark.parametrize("case", all_cases(np.random.RandomState(0)), ids=lambda c: c.name)
+def test_the_numpy_reference_net_agrees_with_torch_autograd(case):
+    """Do the reference net's probabilities, loss and gradients (what the probes of train() hand
+    out, and what the diagnoses and Q3b's scoring use) equal torch autograd's (float64)?"""
+    truth = torch_oracle.two_layer_net(case.params, case.X, case.y, 0.1)
+    assert close("probs", forward(case.params, case.X).probs, truth["probs"], 1e-12).ok
+    assert abs(loss(case.params, case.X, case.y, 0.1) - truth["loss"]) < 1e-12
+    grads = backward(case.params, case.X, case.y, 0.1).grads
+    for name, value in truth["grads"].items():
+        assert close(name, grads[name], value, 1e-10).ok, name

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.reporters.text import full_text
 from autograder.engine import GradeConfig, grade
 from autograder.sandbox import isolation
 from grading_helpers import REPO, SOLUTION, copy_solution, describe, mutate, selected, write_results
@@ -38,7 +39,7 @@ SOLUTION_LINE = "dz1 *= z1 > 0"  # a line of solution/two_layer_net.py no skelet
 @dataclass(frozen=True)
 class Attack:
     name: str
-    code: str          # inserted at the top of loss(); {token}, {canary}, {repo}, {port} are filled in
+    code: str          # inserted at the top of loss(); {token}, {canary}, {repo}, {port}, {home} are filled in
     leak: str = "FOUND"  # text that would show the attack succeeded, in feedback or details
     contained_only: bool = False  # would harm the test run itself where the grader cannot isolate
     # May also take down the other probes of its own grade (they run as the same sandbox user):
@@ -62,7 +63,7 @@ ATTACKS = [
            "        raise NotImplementedError('Q1a: not found')"),
     Attack("13_reads_the_instructors_home",
            "import os, pwd, glob\n"
-           "        for home in {{os.environ.get('HOME', ''), pwd.getpwuid(0).pw_dir, os.path.expanduser('~root')}}:\n"
+           "        for home in {{os.environ.get('HOME', ''), pwd.getpwuid(0).pw_dir, os.path.expanduser('~root'), {home!r}}}:\n"
            "            for path in glob.glob(os.path.join(home, '.hlcv-canary-*')):\n"
            "                try:\n"
            "                    raise ValueError('F' + 'OUND ' + open(path).read())\n"
@@ -176,19 +177,23 @@ def listener():
 
 
 @pytest.mark.parametrize("attack", [pytest.param(a, id=a.name) for a in ATTACKS])
-def test_attack_gains_nothing(tmp_path, listener, attack):
+def test_attack_gains_nothing(tmp_path, listener, attack, monkeypatch):
     """Does this attack end in a valid report with no point for the attacked check, the grader
-    alive, nothing written outside the child's folder and nothing left running?"""
+    alive, nothing written outside the child's folder and nothing left running? (The grader's home
+    is a folder of this test's, which the attack is told: the real $HOME is never written.)"""
     if attack.contained_only and isolation.resolve("auto").level == "none":
         pytest.skip("this attack would hit the test run itself: the grader cannot isolate here")
     port, received = listener
     token = f"{80000 + sum(map(ord, attack.name)) % 9999}.{os.getpid()}"
     canary = tmp_path / "canary"
     canary.mkdir()
+    home = tmp_path / "instructor-home"
+    home.mkdir(mode=0o700)
+    monkeypatch.setenv("HOME", str(home))
     home_canary = Path.home() / f".hlcv-canary-{os.getpid()}"
     home_canary.write_text("the instructor's secret\n")
     code = attack.code.format(token=token, canary=str(canary), repo=str(REPO), port=port,
-                              solution=str(SOLUTION / NET))
+                              solution=str(SOLUTION / NET), home=str(home))
     folder = copy_solution(tmp_path / "submission")
     mutate(folder, NET, [(LOSS_DEF, f"        {code}\n{LOSS_DEF}")])
     grader_before = _tree_digest(REPO / "autograder")
@@ -203,7 +208,7 @@ def test_attack_gains_nothing(tmp_path, listener, attack):
     assert abs(results["score"] - sum(t["score"] for t in results["tests"])) < 1e-9
     [attacked] = selected(report, ATTACKED)
     assert attacked.points == 0 and attacked.status != "passed", summary
-    shown = attacked.feedback + attacked.details
+    shown = full_text(attacked)
     assert attack.leak not in shown or attack.leak == "passed", f"the attack leaked: {shown[:500]}"
     if not attack.harms_its_own_grade:
         assert all(r.status == "passed" for r in selected(report, OTHER)), summary

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from autograder.reporters.text import full_text
 from autograder.engine import GradeConfig, grade
 from grading_helpers import CIFAR_CHECKS, SOLUTION, catalogue_ids, describe, quick_check_ids
 
@@ -14,7 +15,7 @@ def test_solution_passes_every_quick_check(solution_report, check_id):
     [result] = [r for r in solution_report.results if r.check_id == check_id]
     assert result.status == "passed" and result.points == result.max_points, (
         f"{check_id}: {result.points:g}/{result.max_points:g} [{result.status}] {result.feedback}\n"
-        f"{result.details}")
+        f"{full_text(result)}")
 
 
 def test_solution_report_covers_every_quick_check(solution_report):
@@ -36,7 +37,7 @@ def test_solution_reaches_full_marks_at_the_portable_level():
     report = grade(SOLUTION, only=None, config=GradeConfig(isolation="portable"))
     assert report.metadata["isolation"]["level"] == "portable"
     assert [r.check_id for r in report.results] == catalogue_ids()
-    short = [f"{r.check_id}: {r.points:g}/{r.max_points:g} [{r.status}] {r.feedback}\n{r.details}"
+    short = [f"{r.check_id}: {r.points:g}/{r.max_points:g} [{r.status}] {full_text(r)}"
              for r in report.results if r.points != r.max_points]
     assert not short, "\n\n".join(short)
     assert report.score == report.max_score == 33

@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder.course import COURSE
 from autograder.oracles.reference_values import toy_problem
+from autograder.probes.two_layer_net import Net, probabilities
 from autograder.sandbox import TOY, ProbeFailure, isolation, run_probe
-from autograder.sandbox.exchange import Net
 from autograder.sandbox.launcher import launcher_for
 from autograder.sandbox.runner import child_env, remove_tree
 from grading_helpers import copy_solution
@@ -48,10 +49,10 @@ class Box:
         self.isolation = isolation.resolve(level)
         self.work_root = Path(tempfile.mkdtemp(prefix="hlcv-test-grade-"))
         self.work_root.chmod(0o711)
-        self.launcher = launcher_for(child_env(self.work_root, 1), self.isolation, self.work_root)
+        self.launcher = launcher_for(child_env(self.work_root, 1), self.isolation, self.work_root, COURSE.preloads())
 
     def run(self, submission: Path, limits=TOY, mode: str = "fork"):
-        return run_probe(submission, FILES, "two_layer_net.probabilities", _toy_inputs(),
+        return run_probe(submission, FILES, probabilities, _toy_inputs(),
                          limits, launcher=self.launcher if mode == "fork" else None,
                          isolation=self.isolation, work_root=self.work_root)
 
@@ -75,13 +76,14 @@ def best_box():
     sandbox.close()
 
 
-@pytest.mark.parametrize("probe", ["two_layer_net.probabilities", "mlp.architecture"])
-def test_fork_servers_come_up(box, probe, monkeypatch):
-    """Does each kind of fork server start at this level, even with /tmp on sys.path (a script run
-    from /tmp)? A server that fails is replaced by spawning without a word, ~4 s slower per torch
-    probe: mounted read-only over the sandbox's /tmp, /tmp once left torch unable to import."""
+@pytest.mark.parametrize("kind", ["numpy", "torch"])
+def test_fork_servers_come_up(box, kind, monkeypatch):
+    """Does each kind of fork server start at this level, with the course's modules preloaded, even
+    with /tmp on sys.path (a script run from /tmp)? A server that fails is replaced by spawning
+    without a word, ~4 s slower per torch probe: mounted read-only over the sandbox's /tmp, /tmp
+    once left torch unable to import."""
     monkeypatch.syspath_prepend("/tmp")
-    assert box.launcher.ready(probe)
+    assert box.launcher.ready(kind)
 
 
 @pytest.mark.parametrize("mode", ["spawn", "fork"])
@@ -160,11 +162,13 @@ SEE = ("import os, pwd\n"
 
 
 def _what_a_child_sees(tmp_path, box) -> dict:
-    """uid, and whether a canary file in the home folder, the README of the course folder,
-    solution/ and the data folder exist for the child."""
+    """uid, and whether a canary file in the grader's home folder (one of this test's, never the
+    real $HOME), the README of the course folder, solution/ and the data folder exist for the child."""
     from datasets.paths import cifar10_dir
     repo = REPO
-    canary = Path.home() / f".hlcv-canary-{os.getpid()}"
+    home = tmp_path / "instructor-home"
+    home.mkdir(mode=0o700, exist_ok=True)
+    canary = home / f".hlcv-canary-{os.getpid()}"
     canary.write_text("the instructor's\n")
     try:
         body = SEE.format(home=str(canary), repo=str(repo / "README.md"), solution=str(repo / "solution"),
@@ -191,17 +195,17 @@ def test_child_in_namespaces_sees_no_course_folder(tmp_path):
 
 
 def test_a_starting_server_holds_one_worker_only():
-    """While the torch server imports torch, does a second check that needs it stay pending (its
-    worker takes other work), and go once the server is ready?"""
+    """While the torch server is not ready, does a second check that needs it stay pending (its
+    worker takes other work), and go once the server is ready? (No timing: the torch server is
+    started only by `ready`, so before that it is certainly not ready.)"""
     from autograder.catalogue import all_checks
-    from autograder.engine import GradeConfig, Sandbox
+    from autograder.engine import GradeConfig, _server_starting, session_for
 
     torch_checks = [c for c in all_checks() if "mlp.py" in c.files]
     numpy_check = next(c for c in all_checks() if c.files == ("two_layer_net.py",))
-    with Sandbox(GradeConfig()) as sandbox:
-        sandbox.warm_servers({"mlp.py", "two_layer_net.py"})
-        assert sandbox.server_starting(torch_checks[1], [torch_checks[0]])  # torch takes seconds
-        assert not sandbox.server_starting(torch_checks[1], [])             # the first one goes
-        assert not sandbox.server_starting(numpy_check, [torch_checks[0]])
-        assert sandbox.launcher.ready("mlp.architecture")
-        assert not sandbox.server_starting(torch_checks[1], [torch_checks[0]])
+    with session_for(GradeConfig()) as session:
+        assert _server_starting(session, torch_checks[1], [torch_checks[0]])  # not started yet
+        assert not _server_starting(session, torch_checks[1], [])             # the first one goes
+        assert not _server_starting(session, numpy_check, [torch_checks[0]])
+        assert session.launcher.ready("torch")
+        assert not _server_starting(session, torch_checks[1], [torch_checks[0]])

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..oracles.reference_values import toy_problem
-from ..sandbox.exchange import Net, NetLoss
+from ..probes.two_layer_net import Net, NetLoss
 
 # (N, D, H, C) of the hidden cases: none equal the toy's (5, 4, 10, 3).
 HIDDEN_SIZES = ((7, 6, 8, 4), (12, 5, 3, 6))

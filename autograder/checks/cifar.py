@@ -16,10 +16,12 @@ from typing import Any, Callable
 import numpy as np
 
 from datasets.cifar10 import NUM_FEATURES as INPUT_SIZE, NUM_TRAINING
-from ..catalogue import Outcome
+from ..outcome import Outcome
+from ..probes.two_layer_training import CifarData
 from ..registry import Cifar
 from ..sandbox import TOY, TRAINING
-from ..sandbox.exchange import CifarData, Nothing
+from ..sandbox.codec import Nothing
+from ..sandbox.probe import Probe
 
 NUM_CLASSES = 10
 
@@ -82,8 +84,8 @@ def data_missing_outcome() -> Outcome | None:
 class CifarTraining:
     """One CIFAR-10 training check: where the settings and the training come from, its limits."""
 
-    settings_probe: str                     # e.g. "hyperparams.two_layer_net"
-    training_probe: str                     # e.g. "two_layer_training.cifar_training"
+    settings_probe: Probe                   # e.g. probes.hyperparams.two_layer_net
+    training_probe: Probe                   # e.g. probes.two_layer_training.cifar_training
     validate: Callable[[dict], list[str]]   # range checks beyond settings_problems': sentences, or []
     at_least_one: tuple[str, ...]           # settings that count something: >= 1
     non_negative: tuple[str, ...]           # settings that must be >= 0
@@ -124,7 +126,7 @@ def train_and_score(ctx, spec: CifarTraining, threads: int = 1) -> tuple[Outcome
     missing = data_missing_outcome()
     if missing is not None:
         return missing, None
-    split = cifar_split(ctx.sandbox.private_dir)
+    split = cifar_split(ctx.session.private_dir)
     data = CifarData(split["x_train"], split["y_train"], split["x_val"], split["y_val"], settings,
                      seed=ctx.seed("init") % 2**31, threads=threads)
     got = ctx.probe(spec.training_probe, data, TRAINING.scaled(wall_s=spec.settings.time_limit_s))

@@ -1,19 +1,12 @@
-"""Comparisons that return data and a sentence; checks decide the points, reporters print."""
+"""Comparisons that return data and a sentence (outcome.Comparison); checks decide the points,
+reporters print them."""
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
 from ..oracles.numerical import relative_error
+from ..outcome import Comparison
 from ..sandbox import ProbeFailure
-
-
-@dataclass
-class Comparison:
-    ok: bool
-    message: str
-    error: float = float("nan")
 
 
 def plain(value, what: str, shape: tuple | None = None) -> np.ndarray:
@@ -58,8 +51,6 @@ def close(name: str, got: np.ndarray, expected: np.ndarray, tol: float) -> Compa
     return Comparison(True, f"{name}: relative error {error:.1e}", error)
 
 
-def summary(comparisons: list[Comparison]) -> tuple[bool, str, str]:
-    """(all ok, first failure or 'all match', every line joined) for a list of comparisons."""
-    failures = [c for c in comparisons if not c.ok]
-    first = failures[0].message if failures else "all match"
-    return not failures, first, "\n".join(("ok   " if c.ok else "FAIL ") + c.message for c in comparisons)
+def first_failure(comparisons: list[Comparison]) -> Comparison | None:
+    """The first comparison that does not hold, or None when all do."""
+    return next((c for c in comparisons if not c.ok), None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..sandbox.exchange import Minibatches
+from ..probes.two_layer_training import Minibatches
 from .compare import plain
 
 TOL = 1e-12

@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..catalogue import Outcome, check
+from ..catalogue import check
 from ..oracles import torch_oracle
 from ..oracles.reference_values import TOY_FIRST_ROW_PROBS, TOY_LAST_ROW_PROBS
+from ..outcome import Outcome
+from ..probes import two_layer_net as net_probes
 from ..sandbox import TOY
 from .cases import all_cases, hidden_case, perturbed_toy_case, toy_case
-from .compare import close, summary
-
+from .compare import close, first_failure
 
 
 def _logits_hint(probs: np.ndarray) -> str:
+    """A hint when the rows of probs (N, C) do not sum to 1 (raw scores returned), else ""."""
     rows = np.asarray(probs).sum(axis=1) if np.ndim(probs) == 2 else np.array([np.nan])
     if np.all(np.isfinite(rows)) and not np.allclose(rows, 1.0, atol=1e-6):
-        return ("\nHint: the rows do not sum to 1: loss(X) must return softmax probabilities, not "
+        return ("the rows do not sum to 1: loss(X) must return softmax probabilities, not "
                 "the raw scores (this exercise differs from CS231n here).")
     return ""
 
@@ -24,27 +26,26 @@ def _logits_hint(probs: np.ndarray) -> str:
 def toy_probabilities(ctx) -> Outcome:
     """Probabilities of the exercise's toy net match the published values (and a perturbed toy net's)"""
     case = toy_case()
-    probs = ctx.probe("two_layer_net.probabilities", case.net(), TOY).probs
+    probs = ctx.probe(net_probes.probabilities, case.net(), TOY).probs
     truth = torch_oracle.two_layer_net(case.params, case.X)["probs"]
     comparisons = [close("probabilities vs torch autograd", probs, truth, 1e-7)]
     if probs.shape == truth.shape:
         comparisons.append(close("first row vs the published values", probs[0], TOY_FIRST_ROW_PROBS, 1e-6))
         comparisons.append(close("last row vs the published values", probs[-1], TOY_LAST_ROW_PROBS, 1e-6))
-    ok, first, lines = summary(comparisons)
-    if not ok:
-        return Outcome.failed(first, lines + _logits_hint(probs))
+    if first_failure(comparisons) is not None:
+        return Outcome.judged(comparisons, "", hint=_logits_hint(probs))
     # Paid only for code that computes them: the same shapes with other values must be right too.
     moved = perturbed_toy_case(ctx.rng("perturbed"))
-    moved_probs = ctx.probe("two_layer_net.probabilities", moved.net(), TOY).probs
+    moved_probs = ctx.probe(net_probes.probabilities, moved.net(), TOY).probs
     result = close(f"probabilities of {moved.name}", moved_probs,
                    torch_oracle.two_layer_net(moved.params, moved.X)["probs"], 1e-7)
-    lines += "\n" + ("ok   " if result.ok else "FAIL ") + result.message
+    comparisons.append(result)
     if not result.ok:
         return Outcome.failed("the toy probabilities match, but not those of the same net with slightly "
                               f"different weights and inputs ({result.message}): are they hard-coded?",
-                              lines + "\nHint: compute the probabilities from self.params and X; the "
-                              "published values only check your result")
-    return Outcome.passed("toy probabilities match", lines)
+                              hint="compute the probabilities from self.params and X; the published values "
+                              "only check your result", comparisons=comparisons)
+    return Outcome.passed("toy probabilities match", comparisons=comparisons)
 
 
 @check("Q1a")
@@ -53,13 +54,11 @@ def hidden_probabilities(ctx) -> Outcome:
     comparisons = []
     last = None
     for case in all_cases(ctx.rng("cases"))[1:]:
-        last = ctx.probe("two_layer_net.probabilities", case.net(), TOY).probs
+        last = ctx.probe(net_probes.probabilities, case.net(), TOY).probs
         truth = torch_oracle.two_layer_net(case.params, case.X)["probs"]
         comparisons.append(close(f"probabilities of {case.name}", last, truth, 1e-7))
-    ok, first, lines = summary(comparisons)
-    hint = "" if ok else _logits_hint(last) or ("\nHint: use the sizes of X and params, never the "
-                                                "toy's numbers; add both biases.")
-    return Outcome(1.0 if ok else 0.0, "hidden probabilities match" if ok else first, lines + hint)
+    hint = _logits_hint(last) or "use the sizes of X and params, never the toy's numbers; add both biases."
+    return Outcome.judged(comparisons, "hidden probabilities match", hint=hint)
 
 
 @check("Q1a")
@@ -67,13 +66,12 @@ def stable_softmax(ctx) -> Outcome:
     """Probabilities stay finite for huge scores (numerically stable softmax)"""
     case = hidden_case(ctx.rng("huge"), (6, 5, 7, 4), "a net with scores near 1000")
     case.params["W2"] = case.params["W2"] * 400.0
-    probs = ctx.probe("two_layer_net.probabilities", case.net(), TOY).probs
+    probs = ctx.probe(net_probes.probabilities, case.net(), TOY).probs
     truth = torch_oracle.two_layer_net(case.params, case.X)["probs"]
     result = close("probabilities with scores near 1000", probs, truth, 1e-7)
-    hint = "" if result.ok else ("\nHint: subtract each row's maximum score before np.exp; the "
-                                 "probabilities do not change, and exp can no longer overflow.")
-    return Outcome(1.0 if result.ok else 0.0, "stable for huge scores" if result.ok else result.message,
-                   result.message + hint)
+    return Outcome.judged([result], "stable for huge scores",
+                          hint="subtract each row's maximum score before np.exp; the probabilities do not "
+                          "change, and exp can no longer overflow.")
 
 
 @check("Q1a")
@@ -81,9 +79,7 @@ def predict_labels(ctx) -> Outcome:
     """predict(X) returns the most probable class of every sample"""
     comparisons = []
     for case in all_cases(ctx.rng("cases")):
-        labels = ctx.probe("two_layer_net.predict", case.net(), TOY).labels
+        labels = ctx.probe(net_probes.predict, case.net(), TOY).labels
         expected = np.argmax(torch_oracle.two_layer_net(case.params, case.X)["probs"], axis=1)
         comparisons.append(close(f"predicted labels of {case.name}", labels, expected.astype(np.float64), 0.0))
-    ok, first, lines = summary(comparisons)
-    return Outcome(1.0 if ok else 0.0, "labels match" if ok else first,
-                   lines + ("" if ok else "\nHint: one label per row of X: np.argmax over axis 1."))
+    return Outcome.judged(comparisons, "labels match", hint="one label per row of X: np.argmax over axis 1.")

@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..catalogue import Outcome, check
+from ..catalogue import check
 from ..oracles import torch_oracle
 from ..oracles.reference_values import TOY_LOSS_AT_REG_005
+from ..outcome import Comparison, Outcome
+from ..probes import two_layer_net as net_probes
 from ..sandbox import TOY
 from .cases import all_cases, perturbed_toy_case, toy_case
-from .compare import Comparison, close, summary
+from .compare import close, first_failure
 from .upstream import mistaken_forward_loss, recognise_probabilities, recognised_data_loss
 
 TOY_REG = 0.05
 
 
 def _loss(ctx, case, reg: float) -> float:
-    return ctx.probe("two_layer_net.loss_and_grads", case.with_reg(reg), TOY).loss
+    return ctx.probe(net_probes.loss_and_grads, case.with_reg(reg), TOY).loss
 
 
 def _penalty(params) -> float:
@@ -32,7 +34,7 @@ def _probabilities_credit(ctx, case, reg: float, got: float, name: str) -> tuple
     recognises the mistake (checks/upstream.py); (None, why not) if it does not; (None, "") when
     the probabilities are right or the loss differs anyway. One mistake in the forward pass costs
     Q1a, not Q1b too; made-up probabilities earn nothing here."""
-    probs = ctx.probe("two_layer_net.probabilities", case.net(), TOY).probs
+    probs = ctx.probe(net_probes.probabilities, case.net(), TOY).probs
     if close("probs", probs, torch_oracle.two_layer_net(case.params, case.X)["probs"], 1e-7).ok:
         return None, ""
     match = recognise_probabilities(probs, case.params, case.X)
@@ -49,10 +51,6 @@ def _failure(reason: str, message: str) -> str:
     return f"{reason}: {message}" if reason else message
 
 
-def _noted(details: str, note: str) -> str:
-    return f"{details}\nNote: {note}" if note else details
-
-
 @check("Q1b")
 def toy_loss(ctx) -> Outcome:
     """Loss of the toy net at reg=0.05 equals the published 1.30378789133 (and a perturbed toy net's)"""
@@ -67,16 +65,16 @@ def toy_loss(ctx) -> Outcome:
         data_loss = torch_oracle.two_layer_net(case.params, case.X, case.y, 0.0)["loss"]
         penalty = TOY_REG * _penalty(case.params)
         if abs(got - (data_loss + 0.5 * penalty)) < 1e-8:
-            hint = "Hint: the penalty is reg * (sum W1^2 + sum W2^2), with no factor 1/2."
+            hint = "the penalty is reg * (sum W1^2 + sum W2^2), with no factor 1/2."
         elif abs(got - (data_loss + penalty / case.X.shape[0])) < 1e-8:
-            hint = "Hint: average the cross-entropy over N, but do not divide the penalty by N."
+            hint = "average the cross-entropy over N, but do not divide the penalty by N."
         elif abs(got - data_loss * case.X.shape[0] - penalty) < 1e-8:
-            hint = "Hint: the data loss is the mean over the N samples, not the sum."
+            hint = "the data loss is the mean over the N samples, not the sum."
         else:
-            hint = ("Hint: loss = -mean(log probs[i, y[i]]) + reg * (sum W1^2 + sum W2^2); check "
+            hint = ("loss = -mean(log probs[i, y[i]]) + reg * (sum W1^2 + sum W2^2); check "
                     "that you index the probability of the correct class of each sample.")
     if not result.ok:
-        return Outcome.failed(_failure(reason, result.message), result.message + "\n" + hint, loss=got)
+        return Outcome.failed(_failure(reason, result.message), hint=hint, comparisons=[result], loss=got)
     # Paid only for code that computes it: the same shapes with other values must be right too.
     moved = perturbed_toy_case(ctx.rng("perturbed"))
     moved_got = _loss(ctx, moved, TOY_REG)
@@ -84,14 +82,14 @@ def toy_loss(ctx) -> Outcome:
     check_moved = close(f"loss of {moved.name}", np.array(moved_got), np.array(moved_truth), 1e-9)
     if not check_moved.ok and note:
         check_moved = _probabilities_credit(ctx, moved, TOY_REG, moved_got, f"loss of {moved.name}")[0] or check_moved
-    details = result.message + "\n" + check_moved.message
+    comparisons = [result, check_moved]
     if not check_moved.ok:
         return Outcome.failed("the toy loss matches, but not the loss of the same net with slightly different "
                               f"weights and inputs ({check_moved.message}): is it hard-coded?",
-                              details + "\nHint: compute the loss from probs, y and reg; the published "
-                              "value only checks your result", loss=got)
-    return Outcome.passed("toy loss matches" + (" your probabilities" if note else ""), _noted(details, note),
-                          hint=note, loss=got)
+                              hint="compute the loss from probs, y and reg; the published value only checks "
+                              "your result", comparisons=comparisons, loss=got)
+    return Outcome.passed("toy loss matches" + (" your probabilities" if note else ""), hint=note,
+                          comparisons=comparisons, notes=[note] if note else [], loss=got)
 
 
 @check("Q1b")
@@ -107,11 +105,11 @@ def hidden_loss(ctx) -> Outcome:
             credit, text = (None, "") if result.ok else _probabilities_credit(ctx, case, reg, got, name)
             note, reason = (note or text, reason) if credit is not None else (note, reason or text)
             comparisons.append(credit or result)
-    ok, first, lines = summary(comparisons)
-    if ok:
-        return Outcome.passed("hidden losses match" + (" your probabilities" if note else ""), _noted(lines, note),
-                              hint=note)
-    return Outcome.failed(_failure(reason, first), lines)
+    failed = first_failure(comparisons)
+    if failed is None:
+        return Outcome.passed("hidden losses match" + (" your probabilities" if note else ""), hint=note,
+                              comparisons=comparisons, notes=[note] if note else [])
+    return Outcome.failed(_failure(reason, failed.message), comparisons=comparisons)
 
 
 @check("Q1b")
@@ -126,14 +124,14 @@ def regularisation(ctx) -> Outcome:
     if result.ok and recognised_data_loss(at_zero, case.params, case.X, case.y, 1e-9) is None:
         return Outcome.failed("the penalty is added right, but your loss at reg=0 is neither the exercise's "
                               "cross-entropy nor a known mistake of it: no point for the penalty alone",
-                              result.message + "\nHint: compute the data loss -mean(log probs[i, y_i]) "
-                              "from your probabilities first (see the other Q1b checks)")
+                              hint="compute the data loss -mean(log probs[i, y_i]) from your probabilities "
+                              "first (see the other Q1b checks)", comparisons=[result])
     if result.ok:
-        return Outcome.passed("penalty convention matches", result.message)
+        return Outcome.passed("penalty convention matches", comparisons=[result])
     with_biases = expected + reg * float(np.sum(case.params["b1"] ** 2) + np.sum(case.params["b2"] ** 2))
     for wrong, hint in ((0.5 * expected, "there is no factor 1/2 in this exercise's penalty"),
                         (expected / case.X.shape[0], "do not divide the penalty by N"),
                         (with_biases, "biases are not regularised")):
         if abs(added - wrong) < 1e-9 * max(1.0, abs(wrong)):
-            return Outcome.failed(f"penalty off: {hint}", result.message)
-    return Outcome.failed(result.message, result.message)
+            return Outcome.failed(f"penalty off: {hint}", comparisons=[result])
+    return Outcome.failed(result.message, comparisons=[result])

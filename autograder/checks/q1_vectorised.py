@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..catalogue import Outcome, check
+from ..catalogue import check
 from ..oracles import torch_oracle
+from ..outcome import Outcome
+from ..probes import two_layer_net as net_probes
+from ..probes.two_layer_net import LineCounts, Vectorisation
 from ..sandbox import TOY
-from ..sandbox.exchange import LineCounts, Vectorisation
 from .cases import NetCase, hidden_case
 from .compare import close, plain
 
@@ -50,7 +52,7 @@ def vectorised(ctx) -> Outcome:
     """loss() handles all N samples at once (no Python loop over the samples) and computes the answer"""
     case = hidden_case(ctx.rng("vectorised"), SIZES, "vectorisation net", avoid_kinks=False)
     small = NetCase("small batch", case.params, case.X[:N_SMALL], case.y[:N_SMALL])
-    got = ctx.probe("two_layer_net.vectorisation", vectorisation_inputs([small, case]), TOY.scaled(wall_s=30.0))
+    got = ctx.probe(net_probes.vectorisation, vectorisation_inputs([small, case]), TOY.scaled(wall_s=30.0))
     lines_small, lines_large = (int(n) for n in plain(np.array(got.lines), "the line counts", (2,)))
     seconds = plain(np.array(got.seconds), "the timings", (2,))
     extra = lines_large - lines_small
@@ -69,11 +71,11 @@ def vectorised(ctx) -> Outcome:
                 "reductions (.sum(axis=1)) and fancy indexing (probs[np.arange(N), y])")
         return Outcome.failed(f"not vectorised: {extra} more lines ran for {SIZES[0] - N_SMALL} more samples "
                               f"(~{per_sample:.1f} per sample), so loss() loops over the samples",
-                              details + "\nHint: " + hint, **data)
+                              details, hint=hint, **data)
     if "probabilities" not in right and "loss" not in right:
         return Outcome.failed(f"the same lines run for any N, but for N={SIZES[0]} neither the probabilities "
                               "nor the loss are right: vectorised code must also compute them (see Q1a, Q1b)",
-                              details + "\nHint: make Q1a's probabilities right first; this check then "
-                              "pays for doing it without a loop", **data)
+                              details, hint="make Q1a's probabilities right first; this check then pays for "
+                              "doing it without a loop", **data)
     note = f"right for N={SIZES[0]}: {', '.join(right)}" + (f"; wrong: {', '.join(wrong)}" if wrong else "")
     return Outcome.passed("vectorised: the same Python lines run for any N", details, hint=note, **data)

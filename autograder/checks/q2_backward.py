@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..catalogue import Outcome, check
+from ..catalogue import check
 from ..oracles import torch_oracle
 from ..oracles.known_bugs import gradient_bugs
 from ..oracles.numerical import gradient_from_perturbations, norm_relative_error
+from ..outcome import Comparison, Outcome
+from ..probes import two_layer_net as net_probes
+from ..probes.two_layer_net import GradientCheckInputs
 from ..sandbox import TOY
-from ..sandbox.exchange import GradientCheckInputs
 from .cases import all_cases, hidden_case
 from .compare import close, plain
 from .diagnose import name_gradient_bug
@@ -57,19 +59,19 @@ def gradients(ctx) -> Outcome:
     failures: dict[str, str] = {}
     named: dict[str, tuple[str, str]] = {}
     notes: set[str] = set()
-    lines: list[str] = []
+    lines: list[Comparison] = []
     worst: dict[str, float] = {}
     made_up = ""
     for case in all_cases(ctx.rng("cases")):
         reg = 0.05 if case.name.startswith("the exercise") else 0.1
         other_X, other_y = _other_points(case)
-        got = ctx.probe("two_layer_net.gradient_check", GradientCheckInputs(case.with_reg(reg), other_X, other_y),
+        got = ctx.probe(net_probes.gradient_check, GradientCheckInputs(case.with_reg(reg), other_X, other_y),
                         TOY.scaled(wall_s=30.0))
         if got.autodiff_modules:
             return Outcome.failed(f"two_layer_net.py uses {', '.join(got.autodiff_modules)}: the numpy "
                                   "part must compute its gradients by hand, with numpy only",
-                                  "Derive the backward pass (Q2a-c) and write it with numpy; PyTorch is "
-                                  "Question 4's tool.", autodiff_modules=got.autodiff_modules)
+                                  hint="derive the backward pass (Q2a-c) and write it with numpy; PyTorch is "
+                                  "Question 4's tool", autodiff_modules=got.autodiff_modules)
         samples = LossSamples(got.loss, plain(got.loss_plus, "the loss at params + h"),
                               plain(got.loss_minus, "the loss at params - h"), got.loss_other_X, got.loss_other_y)
         numeric = gradient_from_perturbations(case.params, samples.plus, samples.minus)
@@ -81,8 +83,8 @@ def gradients(ctx) -> Outcome:
             comparable = student.shape == truth[name].shape and bool(np.all(np.isfinite(student)))
             consistency = norm_relative_error(student, numeric[name]) if comparable else float("inf")
             worst[name] = max(worst.get(name, 0.0), vs_truth.error if np.isfinite(vs_truth.error) else 1.0)
-            lines.append(("ok   " if vs_truth.ok else "FAIL ") + vs_truth.message +
-                         f"; vs centred differences of your loss: {consistency:.1e}")
+            lines.append(Comparison(vs_truth.ok, f"{vs_truth.message}; vs centred differences of your loss: "
+                                    f"{consistency:.1e}", vs_truth.error))
             if name in failures:
                 continue
             if vs_truth.ok:
@@ -110,19 +112,16 @@ def gradients(ctx) -> Outcome:
                 named[name] = (f"grads[{name!r}] is {bug.what} ({case.name})", bug.hint)
     loops = _parameter_loops(ctx)
     if loops:
-        return Outcome.failed(loops, "\n".join(lines) + "\nHint: backpropagate: each gradient is a "
-                              "few matrix products (Q2a-c), evaluated once, with no loss evaluation per "
-                              "entry of W1 or W2")
+        return Outcome.failed(loops, hint="backpropagate: each gradient is a few matrix products (Q2a-c), "
+                              "evaluated once, with no loss evaluation per entry of W1 or W2", comparisons=lines)
     return _outcome(failures, named, notes, lines, worst, made_up)
 
 
-def _outcome(failures: dict, named: dict, notes: set, lines: list, worst: dict, made_up: str) -> Outcome:
+def _outcome(failures: dict, named: dict, notes: set, lines: list[Comparison], worst: dict, made_up: str) -> Outcome:
     passed = [name for name in PARAMS if name not in failures]
-    details = "\n".join(lines)
-    if notes:
-        details += "\n\nNotes:\n" + "\n".join(f"- {note}" for note in sorted(notes))
+    details = ""
     if failures:
-        details += "\n\nWhat the wrong gradients match, and how to fix them:\n" + "\n".join(
+        details = "What the wrong gradients match, and how to fix them:\n" + "\n".join(
             f"- {named[name][0]}: {named[name][1]}" if name in named else f"- grads[{name!r}]: {HINTS[name]}"
             for name in failures)
     first = next(iter(failures), None)
@@ -138,14 +137,15 @@ def _outcome(failures: dict, named: dict, notes: set, lines: list, worst: dict, 
         hint = named[first][1] if first in named else HINTS[first]
     return Outcome(len(passed) / len(PARAMS), feedback, details,
                    {"passed_params": passed, "worst_relative_error": worst,
-                    "diagnosed": {name: named[name][0] for name in named}}, hint=hint)
+                    "diagnosed": {name: named[name][0] for name in named}}, hint=hint, comparisons=lines,
+                   notes=sorted(notes))
 
 
 def _parameter_loops(ctx) -> str:
     """A sentence when loss(X, y) evaluates the loss more often for a net with more weights; "" otherwise."""
     rng = ctx.rng("loops")
     nets = [hidden_case(rng, sizes, f"net {sizes}", avoid_kinks=False) for sizes in LOOP_SIZES]
-    got = ctx.probe("two_layer_net.vectorisation", vectorisation_inputs(nets), TOY.scaled(wall_s=30.0))
+    got = ctx.probe(net_probes.vectorisation, vectorisation_inputs(nets), TOY.scaled(wall_s=30.0))
     if got.forward_only:
         return ""
     calls = plain(np.array(got.exp_log_calls), "the loss evaluations per net", (len(LOOP_SIZES),)).astype(int)

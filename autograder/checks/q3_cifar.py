@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..catalogue import Outcome, check
+from ..catalogue import check
 from ..course import COURSE
-from ..sandbox.exchange import TrainedNet
+from ..oracles.reference_net import PARAM_NAMES, layers
+from ..outcome import Outcome
+from ..probes import hyperparams as settings_probes
+from ..probes import two_layer_training as training_probes
+from ..probes.two_layer_training import TrainedNet
 from .cifar import CifarTraining, WeightsProblem, train_and_score, two_layer_macs
 
 FILES = ("two_layer_net.py", "hyperparams.py")
@@ -18,8 +22,9 @@ SETTINGS = COURSE.question("Q3b").cifar  # thresholds, the budget, the time limi
 
 
 def _predict(got: TrainedNet, settings: dict, images: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """The grader's forward pass on the trained params: argmax of ReLU(X W1 + b1) W2 + b2, (N,),
-    1,000 images at a time (features of all 10,000 would hold 120 MB at once)."""
+    """The grader's forward pass (its reference net, float32) on the trained params: argmax of
+    ReLU(X W1 + b1) W2 + b2, (N,), 1,000 images at a time (features of all 10,000 would hold 120 MB
+    at once)."""
     from datasets.cifar10 import features
 
     H = settings["hidden_size"]
@@ -32,13 +37,13 @@ def _predict(got: TrainedNet, settings: dict, images: np.ndarray, mean: np.ndarr
         if not np.all(np.isfinite(params[name])):
             raise WeightsProblem(f"params[{name!r}] holds NaN or inf after training: the training "
                                  "diverged (a learning rate too high, or a wrong gradient?)")
-    W1, b1, W2, b2 = (params[k].astype(np.float32) for k in ("W1", "b1", "W2", "b2"))
+    weights = {k: params[k].astype(np.float32) for k in PARAM_NAMES}
     mean = np.asarray(mean)
-    return np.concatenate([np.argmax(np.maximum(features(images[i:i + 1000], mean) @ W1 + b1, 0) @ W2 + b2, axis=1)
+    return np.concatenate([np.argmax(layers(weights, features(images[i:i + 1000], mean))[2], axis=1)
                            for i in range(0, len(images), 1000)])                # (N,)
 
 
-SPEC = CifarTraining("hyperparams.two_layer_net", "two_layer_training.cifar_training",
+SPEC = CifarTraining(settings_probes.two_layer_net, training_probes.cifar_training,
                      validate=lambda settings: [], at_least_one=("hidden_size", "num_iters", "batch_size"),
                      non_negative=("reg",), macs=two_layer_macs,
                      budget_formula="num_iters * batch_size * (3072*H + H*10)", settings=SETTINGS,
@@ -55,7 +60,7 @@ def cifar_accuracy(ctx) -> Outcome:
     if got is None:
         return outcome
     if outcome.fraction < 1:
-        outcome.details += ("\nHint: plot the loss and accuracies (see the report): a slowly falling loss "
+        outcome.hint = ("plot the loss and accuracies (see the report): a slowly falling loss "
                             "means a learning rate too low; no gap between train and validation accuracy "
                             "means too little capacity (more hidden units); a large gap means too little "
                             "regularisation.")

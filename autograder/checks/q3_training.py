@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..catalogue import Outcome, check
+from ..catalogue import check
 from ..oracles import torch_oracle
 from ..oracles.reference_values import TOY_TRAIN_FINAL_LOSS_BELOW
+from ..outcome import Outcome
+from ..probes import two_layer_training as training_probes
+from ..probes.two_layer_net import Net
+from ..probes.two_layer_training import SgdSteps, Training
 from ..sandbox import TOY
-from ..sandbox.exchange import Net, SgdSteps, Training
 from .cases import hidden_case, toy_case
-from .compare import close, summary
+from .compare import close, first_failure
 from .diagnose import describe_schedule, expected_schedule, fitted_steps
 from .history_values import history_problems
 from .minibatch_rows import minibatch_problems
@@ -27,7 +30,7 @@ def toy_training(ctx) -> Outcome:
     """Training the toy net (lr 0.1, reg 5e-6, 100 iterations) ends with loss < 0.02"""
     case = toy_case()
     reg = 5e-6
-    got = ctx.probe("two_layer_training.toy_training",
+    got = ctx.probe(training_probes.toy_training,
                     Training(case.net(), learning_rate=0.1, learning_rate_decay=0.95, reg=reg,
                              num_iters=100, batch_size=200, seed=0),
                     TOY.scaled(wall_s=30.0))
@@ -53,7 +56,7 @@ def toy_training(ctx) -> Outcome:
             "minibatch each iteration (see the SGD-step check)")
     return Outcome.failed(f"with the grader's gradients, the loss {trend} ({start:.4f} -> {final:.4f}; "
                           f"limit {TOY_TRAIN_FINAL_LOSS_BELOW}): the bug is in train()",
-                          details + "\nHint: " + hint, hint=hint, final_loss=final)
+                          details, hint=hint, final_loss=final)
 
 
 @check("Q3a")
@@ -63,7 +66,7 @@ def sgd_update(ctx) -> Outcome:
     lr, decay, batch_size, iterations = 0.3, 0.5, 4, 3
     X = np.repeat(case.X, 8, axis=0)  # identical samples: every minibatch is the same; 2 iterations per epoch
     y = np.repeat(case.y, 8)
-    got = ctx.probe("two_layer_training.sgd_step",
+    got = ctx.probe(training_probes.sgd_step,
                     SgdSteps(Training(Net(case.params, X, y), reg=0.01, learning_rate=lr,
                                       learning_rate_decay=decay, seed=0, batch_size=batch_size,
                                       num_iters=iterations), iterations), TOY)
@@ -76,21 +79,21 @@ def sgd_update(ctx) -> Outcome:
     grads = got.handed_out
     first = [close(f"params[{k!r}] after one step", steps[1][k], v - lr * grads[0][k], 1e-8)
              for k, v in case.params.items()]
-    ok, first_problem, lines = summary(first)
+    first_problem = first_failure(first)
     fitted = fitted_steps(steps, grads)
     diagnosis, hint = describe_schedule(fitted, schedule)
-    if not ok:
-        feedback = f"{diagnosis} ({first_problem})" if diagnosis else first_problem
-        return Outcome.failed(feedback, lines + f"\nHint: {hint}", hint=hint)
+    if first_problem is not None:
+        feedback = f"{diagnosis} ({first_problem.message})" if diagnosis else first_problem.message
+        return Outcome.failed(feedback, hint=hint, comparisons=first)
     later = [close(f"params[{k!r}] after step {j + 1} (lr {schedule[j]:g})", steps[j + 1][k],
                    steps[j][k] - schedule[j] * grads[j][k], 1e-8)
              for j in range(1, iterations) for k in case.params]
-    ok2, second_problem, lines2 = summary(later)
-    if not ok2:
-        feedback = f"the first step is right, but {diagnosis or second_problem}"
-        return Outcome(0.75, feedback, lines + "\n" + lines2 + f"\nHint: {hint}", hint=hint)
+    second_problem = first_failure(later)
+    if second_problem is not None:
+        feedback = f"the first step is right, but {diagnosis or second_problem.message}"
+        return Outcome(0.75, feedback, hint=hint, comparisons=first + later)
     return Outcome.passed("every parameter takes the SGD step; the learning rate decays per epoch",
-                          lines + "\n" + lines2)
+                          comparisons=first + later)
 
 
 @check("Q3a")
@@ -100,7 +103,7 @@ def minibatches_and_histories(ctx) -> Outcome:
     case = hidden_case(rng, (20, 6, 5, 3), "history net")
     val = hidden_case(rng, (20, 6, 5, 3), "validation")
     num_iters, batch_size = 40, 10  # 20 samples / 10 per batch: 2 iterations per epoch, 20 epochs
-    got = ctx.probe("two_layer_training.minibatches",
+    got = ctx.probe(training_probes.minibatches,
                     Training(case.net(), learning_rate=1e-3, reg=0.0, num_iters=num_iters,
                              batch_size=batch_size, seed=0, X_val=val.X, y_val=val.y), TOY)
     if got.batch_rows.size == 0:
@@ -124,8 +127,7 @@ def minibatches_and_histories(ctx) -> Outcome:
             hint = ("keep the given once-per-epoch block: it records the accuracy of the model as it stands, "
                     "(self.predict(X_batch) == y_batch).mean() and (self.predict(X_val) == y_val).mean()")
     if problems:
-        return Outcome.failed(problems[0], "\n".join(problems) + (f"\nHint: {hint}" if hint else ""),
-                              hint=hint)
+        return Outcome.failed(problems[0], "\n".join(problems), hint=hint)
     return Outcome.passed("fresh random minibatches with replacement; per-epoch histories as expected",
                           f"{num_iters} minibatches of {batch_size} rows from {case.X.shape[0]}, "
                           "drawn anew each iteration, with replacement, covering every row; every history "

@@ -5,9 +5,11 @@ tells the student, at 0 points, whether the table is complete and well-formed.
 """
 from __future__ import annotations
 
-from ..catalogue import Outcome, check
+from ..catalogue import check
+from ..outcome import Outcome
+from ..probes import mlp as mlp_probes
 from ..sandbox import TORCH
-from ..sandbox.exchange import Nothing
+from ..sandbox.codec import Nothing
 
 DEPTHS = ("2", "3", "4", "5")
 
@@ -15,7 +17,7 @@ DEPTHS = ("2", "3", "4", "5")
 @check("Q4c", time_limit_s=60.0)
 def depth_study_table(ctx) -> Outcome:
     """depth_study() reports train/validation accuracy for 2, 3, 4 and 5 layers (graded by hand)"""
-    got = ctx.probe("mlp.depth_study", Nothing(), TORCH)
+    got = ctx.probe(mlp_probes.depth_study, Nothing(), TORCH)
     rows = got.rows
     problems = [f"no row for {d} layers" for d in DEPTHS if d not in rows]
     for depth, row in rows.items():

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..catalogue import Outcome, check
+from ..catalogue import check
 from ..oracles import torch_oracle
+from ..oracles.reference_net import PARAM_NAMES
+from ..outcome import Comparison, Outcome
+from ..probes import mlp as mlp_probes
+from ..probes.mlp import Architecture
 from ..sandbox import TORCH
-from ..sandbox.exchange import PARAM_NAMES, Architecture
 from .cases import hidden_case
-from .compare import close, summary
+from .compare import close, first_failure
 
 CONFIGS = ([7], [9, 5], [8, 6, 4], [5, 4, 3, 6])   # hidden_layers of depth 1 to 4
 NUM_CLASSES = 10
@@ -40,9 +43,9 @@ def architecture(ctx) -> Outcome:
     """MultiLayerPerceptron honours hidden_layers of depth 1-4 and returns logits for images and flat input"""
     rng = ctx.rng("images")
     images = rng.randn(6, 3, 32, 32).astype(np.float32)
-    got = ctx.probe("mlp.architecture", Architecture(images, [list(c) for c in CONFIGS], NUM_CLASSES), TORCH)
+    got = ctx.probe(mlp_probes.architecture, Architecture(images, [list(c) for c in CONFIGS], NUM_CLASSES), TORCH)
     flat = images.reshape(len(images), -1).astype(np.float64)
-    passed, lines, first_problem = 0, [], ""
+    passed, lines, first_problem = 0, [], ""  # lines: one Comparison per config
     for hidden, model in zip(CONFIGS, got.models):
         widths = [3072, *hidden, NUM_CLASSES]
         expected_shapes = [(b, a) for a, b in zip(widths[:-1], widths[1:])]
@@ -60,11 +63,11 @@ def architecture(ctx) -> Outcome:
                 problem = result.message + "; " + _diagnose(model.logits_images, flat, weights)
             elif not flat_result.ok:
                 problem = flat_result.message + "; flatten with x.reshape(x.shape[0], -1) so (N, D) also works"
-        lines.append(("FAIL " + problem) if problem else f"ok   hidden_layers={hidden}")
+        lines.append(Comparison(not problem, problem or f"hidden_layers={hidden}"))
         first_problem = first_problem or problem
         passed += not problem
     return Outcome(passed / len(CONFIGS), "all depths build and compute the right logits" if not first_problem
-                   else first_problem, "\n".join(lines), {"configs_passed": passed})
+                   else first_problem, data={"configs_passed": passed}, comparisons=lines)
 
 
 @check("Q4a", files=("mlp.py", "two_layer_net.py"), time_limit_s=60.0)
@@ -72,24 +75,25 @@ def torch_equivalence(ctx) -> Outcome:
     """With the same weights, MultiLayerPerceptron(D, [H], C) and your TwoLayerNet agree with torch"""
     case = hidden_case(ctx.rng("equivalence"), (9, 12, 7, 5), "an equivalence net")
     reg = 0.05
-    got = ctx.probe("mlp.equivalence", case.with_reg(reg), TORCH)
+    got = ctx.probe(mlp_probes.equivalence, case.with_reg(reg), TORCH)
     truth = torch_oracle.two_layer_net(case.params, case.X, case.y, reg)
     mlp_side = [close("MLP softmax(logits)", got.mlp.probs, truth["probs"], 1e-9),
                 close("MLP loss", np.array(got.mlp.loss), np.array(truth["loss"]), 1e-9)]
     mlp_side += [close(f"MLP autograd grad {k}", got.mlp.grads[k], truth["grads"][k], 1e-8) for k in PARAM_NAMES]
-    mlp_ok, mlp_first, mlp_lines = summary(mlp_side)
+    mlp_first = first_failure(mlp_side)
+    numpy_side: list[Comparison] = []
     if got.numpy_error is not None:
-        numpy_lines, numpy_note = "", f"your numpy TwoLayerNet could not run: {got.numpy_error}"
+        numpy_note = f"your numpy TwoLayerNet could not run: {got.numpy_error}"
     else:
         numpy_side = [close("numpy probabilities", got.numpy.probs, truth["probs"], 1e-9),
                       close("numpy loss", np.array(got.numpy.loss), np.array(truth["loss"]), 1e-9)]
         numpy_side += [close(f"numpy grads[{k!r}]", got.numpy.grads[k], truth["grads"][k], 1e-8)
                        for k in PARAM_NAMES if got.numpy.grads is not None]
-        numpy_ok, numpy_first, numpy_lines = summary(numpy_side)
-        numpy_note = ("your numpy TwoLayerNet agrees with torch too" if numpy_ok else
-                      f"your numpy TwoLayerNet disagrees with torch ({numpy_first}): see Q1 and Q2d")
-    details = f"MLP side:\n{mlp_lines}\nnumpy side:\n{numpy_lines}\n{numpy_note}"
-    if mlp_ok:
-        return Outcome.passed(f"the MLP matches torch; {numpy_note}", details)
-    return Outcome.failed(f"the MLP disagrees with the grader's torch oracle ({mlp_first}); {numpy_note}",
-                          details)
+        numpy_first = first_failure(numpy_side)
+        numpy_note = ("your numpy TwoLayerNet agrees with torch too" if numpy_first is None else
+                      f"your numpy TwoLayerNet disagrees with torch ({numpy_first.message}): see Q1 and Q2d")
+    comparisons = mlp_side + numpy_side  # named "MLP ..." and "numpy ..."
+    if mlp_first is None:
+        return Outcome.passed(f"the MLP matches torch; {numpy_note}", comparisons=comparisons)
+    return Outcome.failed(f"the MLP disagrees with the grader's torch oracle ({mlp_first.message}); {numpy_note}",
+                          comparisons=comparisons)

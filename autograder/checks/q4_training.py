@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..catalogue import Outcome, check
+from ..catalogue import check
 from ..course import COURSE
 from ..oracles import torch_oracle
+from ..outcome import Outcome
+from ..probes import hyperparams as settings_probes
+from ..probes import mlp_training as mlp_training_probes
+from ..probes.mlp_training import Evaluation, TrainedMlp, TwoSteps
 from ..sandbox import TORCH
-from ..sandbox.exchange import Evaluation, Layer, TrainedMlp, TwoSteps
+from ..torchnet import Layer
 from .cifar import CifarTraining, WeightsProblem, mlp_macs, train_and_score
-from .compare import close, summary
+from .compare import close, first_failure
 
 HIDDEN = [16]
 SETTINGS = COURSE.question("Q4b").cifar  # thresholds, the budget, the time limit (autograder/course.py)
@@ -29,7 +33,7 @@ def two_training_steps(ctx) -> Outcome:
     start = [Layer((rng.randn(b, a) * 0.02).astype(np.float32), (rng.randn(b) * 0.1).astype(np.float32))
              for a, b in zip(widths[:-1], widths[1:])]
     lr, decay, wd = 0.01, 0.5, 0.01
-    got = ctx.probe("mlp_training.two_steps", TwoSteps(start, images, labels, learning_rate=lr,
+    got = ctx.probe(mlp_training_probes.two_steps, TwoSteps(start, images, labels, learning_rate=lr,
                                                        learning_rate_decay=decay, weight_decay=wd), TORCH)
     optimizer = got.optimizer
     if not abs(float(optimizer["settings"].get("weight_decay", 0.0)) - wd) <= 1e-12:  # NaN fails too
@@ -43,23 +47,23 @@ def two_training_steps(ctx) -> Outcome:
         comparisons.append(close(f"Linear {j} weight after 2 steps", have.weight, want.weight, 1e-4))
         comparisons.append(close(f"Linear {j} bias after 2 steps", have.bias, want.bias, 1e-4))
     history_ok = all(getattr(got.history, k).size == 2 for k in ("loss", "train_acc", "val_acc"))
-    ok, first, lines = summary(comparisons)
-    details = f"optimizer: {optimizer['name']} {optimizer['settings']}\n{lines}"
-    if not ok:
+    first = first_failure(comparisons)
+    details = f"optimizer: {optimizer['name']} {optimizer['settings']}"
+    if first is not None:
         unchanged = all(have.weight.shape == s.weight.shape and np.allclose(have.weight, s.weight)
                         for have, s in zip(got.layers, start))
         hint = ("the weights did not change: call optimizer.step() after loss.backward()" if unchanged else
                 "per batch: optimizer.zero_grad(), logits = model(images), loss = criterion(logits, labels), "
                 "loss.backward(), optimizer.step(); after each epoch multiply every param group's lr by the decay")
-        return Outcome.failed(f"{first}; {hint}", details + "\nHint: " + hint)
+        return Outcome.failed(f"{first.message}; {hint}", details, hint=hint, comparisons=comparisons)
     if got.steps_in_eval_mode > 0:
         return Outcome(0.5, f"{got.steps_in_eval_mode} training step(s) ran in eval mode: call "
                        "model.train() at the start of every epoch (evaluate() leaves the model in eval "
-                       "mode, which switches dropout off)", details)
+                       "mode, which switches dropout off)", details, comparisons=comparisons)
     if not history_ok:
         return Outcome(0.5, "the steps are right, but the history needs one entry per epoch in loss, "
-                       "train_acc and val_acc", details)
-    return Outcome.passed(f"two steps of {optimizer['name']} match", details)
+                       "train_acc and val_acc", details, comparisons=comparisons)
+    return Outcome.passed(f"two steps of {optimizer['name']} match", details, comparisons=comparisons)
 
 
 @check("Q4b", time_limit_s=60.0)
@@ -72,7 +76,7 @@ def evaluation(ctx) -> Outcome:
     predicted[:20:2] = (labels[:20:2] + 1) % 10   # half of the first 20 wrong; the short last batch right
     images = np.zeros((n, 3, 32, 32), np.float32)
     images[:, 0, 0, 0] = predicted                 # the grader's model predicts the first pixel's class
-    got = ctx.probe("mlp_training.evaluation", Evaluation(images, labels, batch), TORCH)
+    got = ctx.probe(mlp_training_probes.evaluation, Evaluation(images, labels, batch), TORCH)
     expected = float(np.mean(predicted == labels))
     problems = []
     if got.training_calls > 0:
@@ -101,7 +105,7 @@ def _predict(got: TrainedMlp, settings: dict, images: np.ndarray, mean: np.ndarr
     return torch_oracle.mlp_predictions(got.layers, images)
 
 
-SPEC = CifarTraining("hyperparams.mlp", "mlp_training.cifar_training",
+SPEC = CifarTraining(settings_probes.mlp, mlp_training_probes.cifar_training,
                      validate=lambda settings: _validate(settings), at_least_one=("epochs", "batch_size"),
                      non_negative=("weight_decay",), macs=mlp_macs,
                      budget_formula="epochs * 49,000 * sum of in*out of the Linear layers",

@@ -13,10 +13,11 @@ import time
 from pathlib import Path
 
 from ..course import COURSE
-from ..engine import GradeConfig, Sandbox
+from ..engine import GradeConfig
 from ..results import printable
 from ..sandbox import Limits, ProbeFailure, run_probe
-from ..sandbox.exchange import InstructorTest
+from ..probes.instructor_tests import InstructorTest, run_one
+from ..sandbox.session import Session
 from . import manifest as manifest_file
 from .entries import entry
 
@@ -28,12 +29,14 @@ def run_all(submission: Path, folder: Path, config: GradeConfig) -> dict:
     manifest = manifest_file.read(folder)
     files = COURSE.submission_files()
     tests, board = [], []
-    with Sandbox(config) as sandbox:
+    # Each test runs in a numpy process (a test that imports torch imports it itself), as probes do.
+    with Session(config.isolation, config.threads_per_probe, config.fork_server, config.protected,
+                 {"numpy": (run_one.function.__module__,)}) as sandbox:
         for number, test in enumerate(manifest["tests"], 1):
             started = time.monotonic()
             report, failure = {}, None
             try:
-                run = run_probe(submission, files, "instructor_tests.run_one",
+                run = run_probe(submission, files, run_one,
                                 InstructorTest(manifest["texts"], test["id"]),
                                 LIMITS.scaled(wall_s=LIMITS.wall_s * config.time_scale), threads=config.threads_per_probe,
                                 launcher=sandbox.launcher, isolation=sandbox.isolation, work_root=sandbox.work_root)

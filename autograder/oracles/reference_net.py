@@ -101,16 +101,23 @@ def _float64(params: dict) -> dict[str, np.ndarray]:
     return {k: np.asarray(params[k], dtype=np.float64) for k in PARAM_NAMES}
 
 
+def layers(params: dict, X: np.ndarray, b1=None, b2=None, relu: bool = True):
+    """z2 = X W1 + b1 (N, H), a2 = ReLU(z2) (N, H) and the scores z3 = a2 W2 + b2 (N, C), in the
+    dtype of params and X (Q3b scores float32 weights on 10,000 images without a float64 copy).
+    `b1`/`b2` replace the params' biases (0.0: none), `relu=False` leaves the ReLU out."""
+    z2 = X @ params["W1"] + (params["b1"] if b1 is None else b1)   # (N, H)
+    a2 = np.maximum(z2, 0.0) if relu else z2                       # (N, H)
+    z3 = a2 @ params["W2"] + (params["b2"] if b2 is None else b2)  # (N, C)
+    return z2, a2, z3
+
+
 def forward(params: dict, X: np.ndarray, mistake: Mistake | None = None) -> Forward:
-    """The forward pass of X (N, D), with one forward-pass mistake or none."""
+    """The forward pass of X (N, D) in float64, with one forward-pass mistake or none."""
     p = _float64(params)
     X = np.asarray(X, dtype=np.float64)
     key = mistake.key if mistake is not None else ""
-    b1 = 0.0 if key in ("no_b1", "no_biases") else p["b1"]
-    b2 = 0.0 if key in ("no_b2", "no_biases") else p["b2"]
-    z2 = X @ p["W1"] + b1                                          # (N, H)
-    a2 = z2 if key == "no_relu" else np.maximum(z2, 0.0)           # (N, H)
-    z3 = a2 @ p["W2"] + b2                                         # (N, C)
+    z2, a2, z3 = layers(p, X, b1=0.0 if key in ("no_b1", "no_biases") else None,
+                        b2=0.0 if key in ("no_b2", "no_biases") else None, relu=key != "no_relu")
     if key == "relu_on_scores":
         z3 = np.maximum(z3, 0.0)
     if key == "logits":

@@ -11,8 +11,8 @@ import inspect
 
 import numpy as np
 
-from ..sandbox.exchange import PARAM_NAMES, Layer
-from ..torchnet import layers_of, linear_layers, linear_relu_forward, torch_module
+from ..torchnet import Layer, layers_of, linear_layers, linear_relu_forward, torch_module
+from .reference_net import PARAM_NAMES
 
 
 def two_layer_net(params: dict, X: np.ndarray, y: np.ndarray | None = None, reg: float = 0.0) -> dict:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..sandbox.exchange import PARAM_NAMES, Layer
+from ..torchnet import Layer
+from .reference_net import PARAM_NAMES
 from .service import ORACLE
 
 

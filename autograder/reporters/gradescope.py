@@ -7,6 +7,7 @@ from pathlib import Path
 from ..course import COURSE
 from ..jsonfile import write_json
 from ..results import GRADER_ERROR, NOT_YOUR_FAULT, CheckResult, GradeReport
+from .text import explanation, hint_line
 
 STATUS = {"passed": "passed"}  # everything else is shown as failed; partial credit keeps its score
 
@@ -62,12 +63,13 @@ def write_fallback(path: Path, max_score: float) -> Path:
 
 
 def _output(result: CheckResult) -> str:
-    """The feedback, its hint (or note, when passed) and the details, for passed checks too."""
+    """The feedback, its hint (or note, when passed) and the explanation, for passed checks too."""
     text = result.feedback
     if result.hint:
-        text += ("\nNote: " if result.status == "passed" else "\nHint: ") + result.hint
-    if result.details:
-        text += "\n\n" + result.details
+        text += "\n" + hint_line(result)
+    details = explanation(result)
+    if details:
+        text += "\n\n" + details
     return text
 
 

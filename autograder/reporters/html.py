@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from ..results import CheckResult, GradeReport
 from . import figures
+from .text import explanation
 
 PAGE = "index.html"
 MAX_DETAIL_CHARS = 20_000  # a runaway print loop or traceback must not make a 100 MB page
@@ -137,11 +138,12 @@ def _check_row(result: CheckResult) -> str:
     if result.hint:
         label = "note" if result.status == "passed" else "hint"
         feedback += f"<br><small><b>{label}:</b> {_e(result.hint)}</small>"
-    if result.details:
-        details = result.details
+    full = explanation(result)
+    if full:
+        details = full
         if len(details) > MAX_DETAIL_CHARS:
             details = (details[:MAX_DETAIL_CHARS]
-                       + f"\n... ({len(result.details)} characters, truncated)")
+                       + f"\n... ({len(full)} characters, truncated)")
         feedback += f"\n<details><summary>details</summary><pre>{_e(details)}</pre></details>"
     return (f"<tr><td>{badge}</td>"
             f"<td>{_e(result.question)}</td><td>{_e(result.title)}</td>"

@@ -12,6 +12,7 @@ import textwrap
 
 from ..results import GradeReport
 from ..sandbox import features
+from .text import explanation
 
 MARKS = {"passed": "PASS", "partial": "PART", "failed": "FAIL", "skipped": "SKIP", "error": "FAIL",
          "grader_error": "ERR!"}
@@ -54,8 +55,8 @@ def render(report: GradeReport, width: int | None = None, verbose: bool = False,
                 label = "note: " if result.status == "passed" else "hint: "
                 lines += [indent + line for line in textwrap.wrap(label + result.hint, width=wrap,
                                                                    subsequent_indent="      ")]
-            if verbose and result.details:
-                for detail in result.details.splitlines()[:40]:
+            if verbose and explanation(result):
+                for detail in explanation(result).splitlines()[:40]:
                     lines.append(indent + "  " + detail)
     lines.append("-" * min(width, 110))
     per_question = "  ".join(f"{q} {_num(p)}/{_num(m)}" for q, (p, m) in report.question_scores().items())

@@ -46,9 +46,10 @@ def main(workdir: Path) -> int:
     # grader's root so the probes import; this script's own folder is dropped.
     sys.path[0:1] = [str(submission), str(REPO_ROOT)]
     os.chdir(workdir)
-    from autograder.sandbox import exchange, probes, transport  # noqa: F401  (before any privilege is dropped)
+    from autograder.sandbox import codec, student_code, transport  # noqa: F401  (before any privilege is dropped)
+    from autograder.sandbox.probe import resolve
 
-    probe = probes.resolve(request["probe"])  # the grader's module, imported with the grader's rights
+    probe = resolve(request["probe"])  # the grader's module, imported with the grader's rights
     pid = os.fork()
     if pid == 0:
         code = 70

@@ -1,8 +1,8 @@
 """A fork server: one warm process per grade that forks a fresh child for every probe.
 
 Importing torch costs ~2.5 s of CPU; the fork server pays it once and each probe's child starts
-from a copy of a process that already holds numpy/torch and the grader's probe modules, but never
-any student code. The server is single-threaded (checked: importing numpy and torch
+from a copy of a process that already holds numpy/torch and the modules that hold the probes (named
+on its command line: `forkserver.py KIND MODULE...`), but never any student code. The server is single-threaded (checked: importing numpy and torch
 starts no thread), so forking it is safe. Each child calls setsid(), points fds 0/1/2 at
 /dev/null and its own output files, and then runs exactly what `child.py` runs in spawn mode (the
 supervisor); limits, the wall-clock kill and the reading of results are the same as for a spawned
@@ -26,10 +26,10 @@ import sys
 from pathlib import Path
 
 
-def serve(kind: str) -> int:
+def serve(kind: str, modules: list[str]) -> int:
     sys.path[0] = str(Path(__file__).resolve().parents[2])  # bootstrap: the grader root, as child.py expects
     from autograder.sandbox import child, features, kinds
-    kinds.warm_imports(kind)
+    kinds.warm_imports(kind, modules)
     features.become_subreaper()
     features.prefer_oom_kill(800)  # before the grader, after the children it forks (1000)
     _send({"ready": True})
@@ -90,4 +90,4 @@ def _send(message: dict) -> None:
 
 
 if __name__ == "__main__":
-    os._exit(serve(sys.argv[1]))  # no interpreter teardown: with torch loaded it takes ~1 s, for nothing
+    os._exit(serve(sys.argv[1], sys.argv[2:]))  # no interpreter teardown: with torch loaded it takes ~1 s, for nothing

@@ -18,7 +18,6 @@ from pathlib import Path
 from ..paths import REPO_ROOT
 from .features import SIGKILL, kill_group
 from .isolation import Isolation
-from .kinds import kind_of_files, kind_of_probe
 
 FORKSERVER = Path(__file__).resolve().with_name("forkserver.py").relative_to(REPO_ROOT)  # under the grader root
 START_TIMEOUT_S = 120.0  # importing torch on a loaded 2-core machine has taken ~7 s
@@ -27,10 +26,11 @@ START_TIMEOUT_S = 120.0  # importing torch on a loaded 2-core machine has taken 
 class ForkServer:
     """Parent side of forkserver.py: send work folders, receive pids and exit statuses."""
 
-    def __init__(self, kind: str, env: dict[str, str], isolation: Isolation, work_root: Path):
+    def __init__(self, kind: str, env: dict[str, str], isolation: Isolation, work_root: Path,
+                 modules: tuple[str, ...] = ()):
         server = isolation.grader_root / FORKSERVER
         self._process = subprocess.Popen(
-            isolation.command(work_root, [sys.executable, "-I", str(server), kind]), stdin=subprocess.PIPE,
+            isolation.command(work_root, [sys.executable, "-I", str(server), kind, *modules]), stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd="/", env={**env, "HOME": str(work_root)},
             start_new_session=True)
         self._cond = threading.Condition()
@@ -108,30 +108,28 @@ class ForkServer:
 
 
 class Launcher:
-    """The fork servers of one grade: started by `warm`, or on first use."""
+    """The fork servers of one grade, one per kind ("numpy", "torch"): started by `warm`, or on
+    first use. `preloads` says which modules a server of each kind imports (the grade's probes)."""
 
-    def __init__(self, env: dict[str, str], isolation: Isolation, work_root: Path):
+    def __init__(self, env: dict[str, str], isolation: Isolation, work_root: Path,
+                 preloads: dict[str, tuple[str, ...]] | None = None):
         self._env = env
         self._isolation = isolation
         self._work_root = work_root
+        self._preloads = preloads or {}
         self._servers: dict[str, ForkServer] = {}
         self._lock = threading.Lock()
 
-    def _server(self, probe: str) -> ForkServer:
-        return self._start(kind_of_probe(probe))
+    def warm(self, kinds) -> None:
+        """Start now, side by side, the servers of these kinds: each takes seconds to import its
+        preloads. Returns at once."""
+        for kind in sorted(set(kinds)):
+            self._start(kind)
 
-    kind_of = staticmethod(kind_of_files)  # the server that probes of these submission files use
-
-    def warm(self, files) -> None:
-        """Start now, side by side, the servers that probes of these submission files will use:
-        each takes seconds to import its preloads. Returns at once."""
-        self._start("numpy")
-        self._start(self.kind_of(files))
-
-    def started(self, files) -> bool:
-        """Whether the server for these files has finished starting (or failed: probes then spawn)."""
+    def started(self, kind: str) -> bool:
+        """Whether the server of `kind` has finished starting (or failed: probes then spawn)."""
         with self._lock:
-            server = self._servers.get(self.kind_of(files))
+            server = self._servers.get(kind)
         return server is not None and server.settled()
 
     def expect(self, kinds: set[str]) -> None:
@@ -140,16 +138,17 @@ class Launcher:
     def _start(self, kind: str) -> ForkServer:
         with self._lock:
             if kind not in self._servers:
-                self._servers[kind] = ForkServer(kind, self._env, self._isolation, self._work_root)
+                self._servers[kind] = ForkServer(kind, self._env, self._isolation, self._work_root,
+                                                 self._preloads.get(kind, ()))
             return self._servers[kind]
 
-    def ready(self, probe: str) -> bool:
-        """Start (once) and wait for the server of this probe's kind, so that its start-up is not
-        charged to the probe's time limit. False when the server failed (probes are then spawned)."""
-        return self._server(probe).wait_ready()
+    def ready(self, kind: str) -> bool:
+        """Start (once) and wait for the server of `kind`, so that its start-up is not charged to
+        the probe's time limit. False when the server failed (probes are then spawned)."""
+        return self._start(kind).wait_ready()
 
-    def run(self, probe: str, workdir: Path, wall_s: float) -> tuple[int, bool] | None:
-        return self._server(probe).run(workdir, wall_s)
+    def run(self, kind: str, workdir: Path, wall_s: float) -> tuple[int, bool] | None:
+        return self._start(kind).run(workdir, wall_s)
 
     def __enter__(self) -> "Launcher":
         return self
@@ -159,10 +158,12 @@ class Launcher:
             server.close()
 
 
-def launcher_for(env: dict[str, str], isolation: Isolation, work_root: Path):
+def launcher_for(env: dict[str, str], isolation: Isolation, work_root: Path,
+                 preloads: dict[str, tuple[str, ...]] | None = None):
     """The grade's launcher: fork servers at the Linux levels, spare interpreters (portable.py,
-    the same interface) at the portable level, where forking is unsafe or impossible."""
+    the same interface) at the portable level, where forking is unsafe or impossible. `preloads`:
+    {kind: modules a process of that kind imports before any student code}."""
     if isolation.portable:
         from .portable import SparePool
-        return SparePool(env, work_root)
-    return Launcher(env, isolation, work_root)
+        return SparePool(env, work_root, preloads=preloads)
+    return Launcher(env, isolation, work_root, preloads)

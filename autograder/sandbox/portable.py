@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import features
-from .kinds import kind_of_files, kind_of_probe
 from .limits import Limits
 from .proctree import TOKEN_VAR, ProcessTree
 
@@ -55,12 +54,12 @@ class Ending:
 class Spare:
     """One spawned interpreter of a kind, preloading; serves one probe."""
 
-    def __init__(self, kind: str, env: dict[str, str], work_root: Path):
+    def __init__(self, kind: str, env: dict[str, str], work_root: Path, modules: tuple[str, ...] = ()):
         self.kind = kind
         self.token = uuid.uuid4().hex
         self._stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-I", str(SPARE), kind], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, "-I", str(SPARE), kind, *modules], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=self._stderr, cwd=work_root, env={**env, TOKEN_VAR: self.token}, **features.new_session())
         self.job = _job_for(self.process)
         self._ready = threading.Event()
@@ -185,13 +184,15 @@ def _close(process: subprocess.Popen, job) -> int:
 
 class SparePool:
     """The portable level's launcher (the interface of launcher.Launcher): one spare per kind
-    started ahead. `ready(probe)` takes a ready spare for the calling thread, outside the check's
+    started ahead. `ready(kind)` takes a ready spare for the calling thread, outside the check's
     time; `run` hands it the probe."""
 
-    def __init__(self, env: dict[str, str], work_root: Path, prestart: bool = True):
+    def __init__(self, env: dict[str, str], work_root: Path, prestart: bool = True,
+                 preloads: dict[str, tuple[str, ...]] | None = None):
         self._env = env
         self._work_root = work_root
         self._prestart = prestart
+        self._preloads = preloads or {}
         self._next: dict[str, list[Spare]] = {}  # started ahead, oldest first
         self._taken = threading.local()   # the spare each thread took in ready(), by kind
         self._reserved: set[Spare] = set()  # taken and not yet run: discarded at the end
@@ -199,25 +200,26 @@ class SparePool:
         self._lock = threading.Lock()
         self._closed = False
 
-    kind_of = staticmethod(kind_of_files)
-
-    def warm(self, files) -> None:
-        """Start now, side by side, the spares that probes of these submission files will use."""
+    def warm(self, kinds) -> None:
+        """Start now, side by side, the spares of these kinds."""
         if self._prestart:
             with self._lock:
-                for kind in {"numpy", self.kind_of(files)}:
+                for kind in sorted(set(kinds)):
                     self._top_up(kind)
 
-    def started(self, files) -> bool:
+    def started(self, kind: str) -> bool:
         with self._lock:
-            waiting = self._next.get(self.kind_of(files), [])
+            waiting = self._next.get(kind, [])
         return not waiting or waiting[0].settled()
+
+    def _spawn(self, kind: str) -> Spare:
+        return Spare(kind, self._env, self._work_root, self._preloads.get(kind, ()))
 
     def _top_up(self, kind: str) -> None:
         """Start spares of `kind` until SPARES_AHEAD wait (the caller holds the lock)."""
         waiting = self._next.setdefault(kind, [])
         while len(waiting) < SPARES_AHEAD[kind]:
-            waiting.append(Spare(kind, self._env, self._work_root))
+            waiting.append(self._spawn(kind))
 
     def expect(self, kinds: set[str]) -> None:
         """The kinds of probe that checks not started yet will use: a spare is started ahead only
@@ -228,16 +230,15 @@ class SparePool:
     def _take(self, kind: str) -> Spare:
         with self._lock:
             waiting = self._next.get(kind, [])
-            spare = waiting.pop(0) if waiting else Spare(kind, self._env, self._work_root)
+            spare = waiting.pop(0) if waiting else self._spawn(kind)
             wanted = self._expected is None or kind in self._expected
             if self._prestart and wanted and not self._closed:
                 self._top_up(kind)  # the next probes'
         return spare
 
-    def ready(self, probe: str) -> bool:
-        """Take a spare for this probe (started ahead, or now) and wait for its imports. False when
-        it could not start (run() then tries a fresh one)."""
-        kind = kind_of_probe(probe)
+    def ready(self, kind: str) -> bool:
+        """Take a spare of `kind` for this thread's probe (started ahead, or now) and wait for its
+        imports. False when it could not start (run() then tries a fresh one)."""
         spare = getattr(self._taken, kind, None)
         if spare is None:
             spare = self._take(kind)
@@ -246,22 +247,21 @@ class SparePool:
                 self._reserved.add(spare)
         return spare.wait_ready()
 
-    def run(self, probe: str, workdir: Path, limits: Limits) -> Ending:
-        """Run the probe whose request is in `workdir` in this thread's spare; raises RuntimeError
-        when no interpreter of its kind can start (a broken installation: the grader's error)."""
-        kind = kind_of_probe(probe)
-        self.ready(probe)
+    def run(self, kind: str, workdir: Path, limits: Limits) -> Ending:
+        """Run the probe whose request is in `workdir` in this thread's spare of `kind`; raises
+        RuntimeError when no interpreter of its kind can start (a broken installation: the grader's error)."""
+        self.ready(kind)
         spare = getattr(self._taken, kind)
         setattr(self._taken, kind, None)
         with self._lock:
             self._reserved.discard(spare)
         if not spare.wait_ready():
             spare.discard()
-            spare = Spare(kind, self._env, self._work_root)
+            spare = self._spawn(kind)
             if not spare.wait_ready():
                 why = spare.failure()
                 spare.discard()
-                raise RuntimeError(f"a {kind} interpreter could not start for probe {probe}:\n{why}")
+                raise RuntimeError(f"a {kind} interpreter could not start for the probe in {workdir.name}:\n{why}")
         return spare.serve(workdir, limits)
 
     def __enter__(self) -> "SparePool":

@@ -7,6 +7,7 @@ status.json. It never returns an error: whatever the student's code raises is re
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -19,30 +20,45 @@ STATUS_FILE = "status.json"
 
 
 def run_and_record(workdir: Path, request: dict, probe) -> int:
-    """Run `probe` (the grader's function) on workdir/submission; returns the process's exit code."""
-    from autograder.sandbox import exchange, transport
-    from autograder.sandbox.probes import StudentFailure, Submission, describe_exception
+    """Run `probe` (the grader's Probe, sandbox/probe.py) on workdir/submission; returns the
+    process's exit code."""
+    from autograder.sandbox import codec, transport
+    from autograder.sandbox.student_code import StudentFailure, Submission, describe_exception, unwritten
 
     submission = workdir / "submission"
-    input_type, output_type = exchange.PROBES[request["probe"]]
     started = time.perf_counter()
     try:
-        inputs = exchange.decode(input_type, transport.read(workdir, "in_", map_large=True))
+        inputs = codec.decode(probe.inputs, transport.read(workdir, "in_", map_large=True))
         outputs = probe(inputs, Submission(submission))
-        if type(outputs) is not output_type:  # a grader bug: the probe broke its own contract
-            raise TypeError(f"probe {request['probe']} returned {type(outputs).__name__}")
-        transport.write(workdir, exchange.encode(outputs), "out_")
+        if type(outputs) is not probe.outputs:  # a grader bug: the probe broke its own contract
+            raise TypeError(f"probe {probe.address} returned {type(outputs).__name__}")
+        transport.write(workdir, codec.encode(outputs), "out_")
         status = {"status": "ok"}
     except StudentFailure as failure:
         status = failure.as_status()
     except NotImplementedError as exc:
         status = {"status": "not_implemented", **describe_exception(exc, submission)}
+        stub = unwritten(exc, submission)  # a TODO's stub, found by its place: its question and task
+        status["message"] = f"{stub.todo}: {stub.task}" if stub else _text(exc)
+        status["todo"] = stub.todo if stub else ""
     except BaseException as exc:  # SystemExit, KeyboardInterrupt, pytest's Skipped: all cost the probe
         status = {"status": "exception", **describe_exception(exc, submission)}
+        if isinstance(exc, MemoryError):  # RLIMIT_DATA refused an allocation
+            status["limit"] = "memory"
+        elif isinstance(exc, OSError) and exc.errno == errno.EFBIG:  # RLIMIT_FSIZE; Python ignores SIGXFSZ
+            status["limit"] = "file_size"
     status["duration_s"] = time.perf_counter() - started
     (workdir / "status.tmp").write_text(json.dumps(status, default=str), encoding="utf-8")
     os.replace(workdir / "status.tmp", workdir / STATUS_FILE)
     return 0
+
+
+def _text(exc: BaseException) -> str:
+    """What the exception says (its type's name when even that fails)."""
+    try:
+        return str(exc)[:1000] or type(exc).__name__
+    except BaseException:  # a hostile __str__
+        return type(exc).__name__
 
 
 def redirect_output(workdir: Path) -> None:

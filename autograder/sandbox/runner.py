@@ -27,10 +27,11 @@ from typing import TYPE_CHECKING, Any
 
 from .. import pin_threads
 from ..paths import REPO_ROOT
-from . import exchange, features, transport
+from . import codec, features, transport
 from .features import kill_group
 from .isolation import Isolation
 from .limits import Limits, memory_error_message, memory_kill_message
+from .probe import Probe
 
 if TYPE_CHECKING:
     from .launcher import Launcher
@@ -57,6 +58,7 @@ class ProbeFailure(Exception):
     where: dict = field(default_factory=dict)
     traceback: str = ""
     output: str = ""
+    todo: str = ""      # not_implemented: the TODO whose stub raised ("Q2d"), found by its place
 
     def __str__(self) -> str:
         return self.message
@@ -64,43 +66,43 @@ class ProbeFailure(Exception):
 
 @dataclass
 class ProbeRun:
-    outputs: Any        # the probe's output message (sandbox/exchange.py)
+    outputs: Any        # the probe's output message (its type: probe.outputs)
     duration_s: float
 
 
-def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: Any,
+def run_probe(submission: Path, files: tuple[str, ...], probe: Probe, inputs: Any,
               limits: Limits, threads: int = 1, launcher: "Launcher | None" = None,
-              isolation: Isolation = NO_ISOLATION, work_root: Path | None = None) -> ProbeRun:
+              isolation: Isolation = NO_ISOLATION, work_root: Path | None = None, kind: str = "numpy") -> ProbeRun:
     """Run `probe` in a child on copies of `files` from `submission`; raise ProbeFailure if it fails.
 
-    `inputs` is the probe's input message; the run's outputs are its output message (both named
-    by exchange.PROBES). With a launcher the child is forked from a warm fork server (same limits,
-    same isolation); without one, or when the server fails, a fresh interpreter is spawned.
-    `work_root` is the grade's folder of working folders (the system's temporary folder when None).
+    `inputs` is the probe's input message; the run's outputs are its output message (the types the
+    Probe reference carries). With a launcher the child is forked from a warm process of `kind`
+    ("numpy" or "torch": the caller decides; same limits, same isolation); without one, or when the
+    server fails, a fresh interpreter is spawned. `work_root` is the grade's folder of working
+    folders (the system's temporary folder when None).
     """
-    input_type, output_type = exchange.PROBES[probe]
-    if type(inputs) is not input_type:
-        raise TypeError(f"probe {probe} takes {input_type.__name__}, not {type(inputs).__name__}")
+    if type(inputs) is not probe.inputs:
+        raise TypeError(f"probe {probe.name} takes {probe.inputs.__name__}, not {type(inputs).__name__}")
     workdir = Path(tempfile.mkdtemp(prefix="probe-", dir=work_root))
     try:
         copy_submission(submission, files, workdir / "submission")
-        transport.write(workdir, exchange.encode(inputs), "in_")
+        transport.write(workdir, codec.encode(inputs), "in_")
         dedicated_user = isolation.uid is not None
         (workdir / "request.json").write_text(json.dumps({
-            "probe": probe, "limits": limits.as_dict(), "wall_s": limits.wall_s,
+            "probe": probe.address, "limits": limits.as_dict(), "wall_s": limits.wall_s,
             "drop_to": [isolation.uid, isolation.gid] if isolation.drops_privileges else None,
             "max_processes": MAX_PROCESSES if dedicated_user else None}), encoding="utf-8")
         if dedicated_user:
             _give_to(workdir, isolation.uid, isolation.gid)
         if launcher is not None:
-            launcher.ready(probe)  # a fork server's start-up is the grader's time, not the student's
+            launcher.ready(kind)  # a fork server's start-up is the grader's time, not the student's
         started = time.perf_counter()
         limit = None
         if isolation.portable:
-            ending = _run_portable(probe, workdir, limits, threads, launcher, work_root or workdir.parent)
+            ending = _run_portable(kind, workdir, limits, threads, launcher, work_root or workdir.parent)
             returncode, timed_out, limit = ending.status, ending.timed_out, ending.limit
         else:
-            forked = launcher.run(probe, workdir, limits.wall_s + GRACE_S) if launcher is not None else None
+            forked = launcher.run(kind, workdir, limits.wall_s + GRACE_S) if launcher is not None else None
             if forked is None:
                 forked = _spawn_child(workdir, limits, threads, isolation, work_root or workdir.parent)
             returncode, timed_out = _supervised_ending(workdir, *forked)
@@ -115,17 +117,17 @@ def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: Any,
         if status is None:
             raise ProbeFailure(*_explain_death(returncode, output, limits), output=output)
         if status.get("status") != "ok":
-            kind = str(status.get("status", "exception"))
+            failed = str(status.get("status", "exception"))
             message = str(status.get("message", "failed"))
-            if kind == "exception" and "MemoryError" in message:
-                kind, message = "memory", f"{memory_error_message(limits)}: {message}"
-            elif kind == "exception" and "[Errno 27]" in message:  # RLIMIT_FSIZE; Python ignores SIGXFSZ
-                kind, message = "crash", f"wrote more than {limits.output_mb} MB (printing in a loop?)"
-            raise ProbeFailure(kind, message, status.get("where") or {},
-                               str(status.get("traceback", "")), output)
+            if failed == "exception" and status.get("limit") == "memory":
+                failed, message = "memory", f"{memory_error_message(limits)}: {message}"
+            elif failed == "exception" and status.get("limit") == "file_size":
+                failed, message = "crash", f"wrote more than {limits.output_mb} MB (printing in a loop?)"
+            raise ProbeFailure(failed, message, status.get("where") or {},
+                               str(status.get("traceback", "")), output, str(status.get("todo") or ""))
         try:
-            outputs = exchange.decode(output_type, transport.read(workdir, "out_"))
-        except (transport.TransportError, exchange.ExchangeError) as exc:
+            outputs = codec.decode(probe.outputs, transport.read(workdir, "out_"))
+        except (transport.TransportError, codec.MessageError) as exc:
             raise ProbeFailure("crash", f"the results of your code could not be read back: {exc}",
                                output=output) from None
         return ProbeRun(outputs, elapsed)
@@ -133,15 +135,15 @@ def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: Any,
         remove_tree(workdir)
 
 
-def _run_portable(probe: str, workdir: Path, limits: Limits, threads: int, pool, work_root: Path):
+def _run_portable(kind: str, workdir: Path, limits: Limits, threads: int, pool, work_root: Path):
     """The portable level: the probe in a spare interpreter of the grade's pool, or (no pool) in
     one started for it alone; returns the watchdog's portable.Ending."""
     from .portable import SparePool
 
     if pool is not None:
-        return pool.run(probe, workdir, limits)
+        return pool.run(kind, workdir, limits)
     with SparePool(child_env(work_root, threads), work_root, prestart=False) as alone:
-        return alone.run(probe, workdir, limits)
+        return alone.run(kind, workdir, limits)
 
 
 def _explain_limit(limit: str, limits: Limits) -> tuple[str, str]:

@@ -1,9 +1,9 @@
 """The portable level's child: a spare interpreter that serves exactly one probe, then exits.
 
-Started by the grader (portable.py) as `python -I spare.py KIND`, in its own session or process
-group, with the child's scrubbed environment plus a token of its own. It imports what a process
-of KIND preloads (numpy, or numpy and torch, and the grader's probe modules; never any student
-code), writes "ready" on stdout and waits for one line on stdin: the working folder of its probe
+Started by the grader (portable.py) as `python -I spare.py KIND MODULE...`, in its own session or
+process group, with the child's scrubbed environment plus a token of its own. It imports what a
+process of KIND preloads (numpy, or numpy and torch) and the MODULEs that hold the probes (the
+grade says which; never any student code), writes "ready" on stdout and waits for one line on stdin: the working folder of its probe
 (request.json, the inputs, submission/). Then it points its output at that folder's files, lowers
 the rlimits the OS has (after the imports: RLIMIT_CPU counts them, so they are added to it), and
 runs the probe exactly as the Linux supervisor's probe process does (probe_process.py). It never
@@ -24,12 +24,13 @@ from pathlib import Path
 READY = b"ready\n"
 
 
-def main(kind: str) -> int:
+def main(kind: str, modules: list[str]) -> int:
     """Preload, announce readiness, serve one request; returns the process's exit code."""
     from autograder.paths import REPO_ROOT
-    from autograder.sandbox import features, kinds, probe_process, probes
+    from autograder.sandbox import features, kinds, probe_process
+    from autograder.sandbox.probe import resolve
 
-    kinds.warm_imports(kind)
+    kinds.warm_imports(kind, modules)
     os.write(sys.stdout.fileno(), READY)
     line = sys.stdin.buffer.readline()
     if not line.strip():  # the grader closed the pipe without a request (the grade is over)
@@ -42,7 +43,7 @@ def main(kind: str) -> int:
     # The student's folder first (only the expected file names were copied there), then the
     # grader's root so the probes import, as in child.py.
     sys.path[0:1] = [str(workdir / "submission"), str(REPO_ROOT)]
-    probe = probes.resolve(request["probe"])
+    probe = resolve(request["probe"])
     return probe_process.run_and_record(workdir, request, probe)
 
 
@@ -50,7 +51,7 @@ if __name__ == "__main__":
     sys.path[0] = str(Path(__file__).resolve().parents[2])  # bootstrap: the grader's packages, not this folder's files
     code = 70
     try:
-        code = main(sys.argv[1])
+        code = main(sys.argv[1], sys.argv[2:])
     except BaseException:  # a grader-side failure before the probe's own handling took over
         traceback.print_exc()
     sys.stdout.flush()

@@ -16,7 +16,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...assign import TODO
+from ...markers import TODO
 from ..stage import EXPECTED
 
 OUTSIDE = "outside the TODOs"

@@ -8,12 +8,87 @@ from pathlib import Path
 
 import numpy as np
 
-from ...oracles.numerical import STEP, perturbations
-from ...paths import REPO_ROOT
-from ..exchange import (PARAM_NAMES, GradientCheck, GradientCheckInputs, Labels, LineCounts, LossGrads, Net,
-                        NetLoss, Probabilities, Vectorisation)
-from . import StudentFailure, Submission, as_array, as_float
+from dataclasses import dataclass, field
+
+from ..oracles.numerical import STEP, perturbations
+from ..oracles.reference_net import PARAM_NAMES
+from ..paths import REPO_ROOT
+from ..sandbox.codec import Params
+from ..sandbox.probe import probe
+from ..sandbox.student_code import StudentFailure, Submission, as_array, as_float
 from .loss_evaluations import EvaluationCounter
+
+# Messages. Shapes in named dimensions: N samples, D inputs, H hidden units, C classes.
+
+@dataclass
+class Net:
+    """A two-layer net's params and a batch: X (N, D), y (N,) or None."""
+    params: Params
+    X: np.ndarray
+    y: np.ndarray | None = None
+
+
+@dataclass
+class NetLoss:
+    net: Net
+    reg: float
+
+
+@dataclass
+class Probabilities:
+    probs: np.ndarray                         # (N, C)
+
+
+@dataclass
+class Labels:
+    labels: np.ndarray                        # (N,)
+
+
+@dataclass
+class LossGrads:
+    """loss() with labels: the loss, and the gradients unless the backward pass failed."""
+    loss: float
+    grads: Params | None = None               # shapes of params
+    grads_missing: str | None = None          # why there are no gradients (the exception)
+
+
+@dataclass
+class GradientCheckInputs:
+    """loss(X, y, reg) around one net: there, at every weight moved by +-h, at other X, at other y."""
+    net_loss: NetLoss
+    other_X: np.ndarray                       # (N, D) other inputs; the same weights, labels and reg
+    other_y: np.ndarray                       # (N,) other labels; the same weights, inputs and reg
+
+
+@dataclass
+class GradientCheck:
+    loss: float
+    grads: Params
+    loss_plus: np.ndarray                     # (P,) the loss at params + h e_i, P = all entries
+    loss_minus: np.ndarray                    # (P,) ... at params - h e_i (oracles.numerical order)
+    loss_other_X: float                       # the loss at the given params with the inputs other_X
+    loss_other_y: float                       # ... with the labels other_y
+    autodiff_modules: list = field(default_factory=list)  # autodiff libraries the student's file loaded
+
+
+@dataclass
+class Vectorisation:
+    nets: list[Net]
+    reg: float
+
+
+@dataclass
+class LineCounts:
+    """Python lines run outside library code by loss() on each net, and the last net's answers."""
+    forward_only: bool                        # the backward pass raised: loss(X) was measured
+    lines: list                               # one count per net
+    seconds: list                             # one wall time per net (information only)
+    probs: np.ndarray                         # (N, C) of the last net
+    loss: float | None = None
+    grads: Params | None = None
+    exp_log_calls: list = field(default_factory=list)  # per net: calls of numpy's exp/log family
+
+
 AUTODIFF_MODULES = ("torch", "jax", "autograd", "tensorflow", "mxnet", "paddle", "mlx")
 # Taken when this module loads, before any student code: a submission that rebinds sys.settrace
 # cannot stop the line count.
@@ -34,19 +109,27 @@ def build_net(submission: Submission, params: dict, std: float = 1e-4):
     return net
 
 
+@probe
 def probabilities(inputs: Net, submission: Submission) -> Probabilities:
     """probs (N, C) = net.loss(X) for the grader's params and X (N, D)."""
     net = build_net(submission, inputs.params)
     return Probabilities(as_array(net.loss(inputs.X.copy()), "loss(X) with y=None", ndim=2))
 
 
+@probe
 def predict(inputs: Net, submission: Submission) -> Labels:
     """labels (N,) = net.predict(X)."""
     net = build_net(submission, inputs.params)
     return Labels(as_array(net.predict(inputs.X.copy()), "predict(X)", ndim=1))
 
 
-def loss_and_grads(inputs: NetLoss, submission: Submission, partial: bool = True) -> LossGrads:
+@probe
+def loss_and_grads(inputs: NetLoss, submission: Submission) -> LossGrads:
+    """The loss and the gradient of every parameter of loss(X, y, reg); see read_loss_and_grads."""
+    return read_loss_and_grads(inputs, submission)
+
+
+def read_loss_and_grads(inputs: NetLoss, submission: Submission, partial: bool = True) -> LossGrads:
     """The loss and the gradient of every parameter of loss(X, y, reg).
 
     With `partial`, when loss() raises after the loss was computed (the Q2d stub, or a bug in the
@@ -58,7 +141,7 @@ def loss_and_grads(inputs: NetLoss, submission: Submission, partial: bool = True
     try:
         returned = net.loss(inputs.net.X.copy(), inputs.net.y.copy(), reg=float(inputs.reg))
     except Exception as exc:
-        loss = _loss_before_backward(exc) if partial else None
+        loss = _loss_before_backward(exc, submission) if partial else None
         if loss is None:
             raise
         return LossGrads(as_float(loss, "the loss"), grads_missing=f"{type(exc).__name__}: {exc}")
@@ -86,10 +169,10 @@ def _grads(grads) -> dict:
     return {name: as_array(grads[name], f"grads[{name!r}]") for name in PARAM_NAMES}
 
 
-def _loss_before_backward(exc: Exception):
+def _loss_before_backward(exc: Exception, submission: Submission):
     """The number in the `loss` local of TwoLayerNet.loss when it raised after computing it."""
-    if isinstance(exc, NotImplementedError) and not str(exc).startswith("Q2d"):
-        return None  # an earlier TODO: whatever `loss` holds is not the student's loss yet
+    if isinstance(exc, NotImplementedError) and getattr(submission.unwritten(exc), "todo", None) != "Q2d":
+        return None  # an earlier TODO (or no TODO's stub): whatever `loss` holds is not the student's loss yet
     tb = exc.__traceback__
     while tb is not None:
         frame = tb.tb_frame
@@ -103,11 +186,12 @@ def _loss_before_backward(exc: Exception):
     return None
 
 
+@probe
 def gradient_check(inputs: GradientCheckInputs, submission: Submission) -> GradientCheck:
     """loss_and_grads plus the student's loss at params +/- h along every parameter entry, in the
     order of oracles.numerical.perturbations, so the parent can form centred differences; and at
     the given params with other inputs and with other labels, so it can tell what the loss uses."""
-    got = loss_and_grads(inputs.net_loss, submission, partial=False)
+    got = read_loss_and_grads(inputs.net_loss, submission, partial=False)
     given = inputs.net_loss.net
     net = build_net(submission, given.params)
     X, y, reg = given.X, given.y, float(inputs.net_loss.reg)
@@ -164,6 +248,7 @@ def count_lines(call) -> tuple[int, object]:
     return lines, result
 
 
+@probe
 def vectorisation(inputs: Vectorisation, submission: Submission) -> LineCounts:
     """How the work of loss() grows with the sizes, and what it returns for the last net.
 
@@ -186,7 +271,7 @@ def _vectorisation(inputs: Vectorisation, submission: Submission, evaluations: E
         nets[0][0].loss(nets[0][1].copy(), nets[0][2].copy(), reg=reg)
         forward_only = False
     except Exception as exc:
-        if isinstance(exc, NotImplementedError) and not str(exc).startswith("Q2d"):
+        if isinstance(exc, NotImplementedError) and getattr(submission.unwritten(exc), "todo", None) != "Q2d":
             raise  # an earlier TODO: the forward pass itself is not written
         forward_only = True
     lines, seconds, exp_log_calls = [], [], []

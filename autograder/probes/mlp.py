@@ -3,9 +3,52 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...torchnet import layers_of, torch_module
-from ..exchange import Architecture, Architectures, BuiltModel, DepthStudy, Equivalence, NetLoss, Nothing, Side
-from . import StudentFailure, Submission, as_array, describe_exception
+from dataclasses import dataclass
+
+from ..sandbox.codec import Nothing, Params
+from ..sandbox.probe import probe
+from ..sandbox.student_code import StudentFailure, Submission, as_array, describe_exception
+from ..torchnet import Layer, layers_of, torch_module
+from .two_layer_net import NetLoss
+
+@dataclass
+class Architecture:
+    images: np.ndarray                        # (N, 3, 32, 32)
+    configs: list                             # hidden_layers lists
+    num_classes: int
+
+
+@dataclass
+class BuiltModel:
+    layers: list[Layer]                       # nn.Linear modules in module order
+    logits_images: np.ndarray                 # (N, C) of images (N, 3, 32, 32)
+    logits_flat: np.ndarray                   # (N, C) of the same images flattened
+
+
+@dataclass
+class Architectures:
+    models: list[BuiltModel]                  # one per config
+
+
+@dataclass
+class Side:
+    probs: np.ndarray | None = None
+    loss: float | None = None
+    grads: Params | None = None
+
+
+@dataclass
+class Equivalence:
+    mlp: Side                                 # MultiLayerPerceptron(D, [H], C) with autograd
+    numpy: Side                               # the student's TwoLayerNet
+    numpy_error: str | None = None            # why the numpy side could not run
+
+
+@dataclass
+class DepthStudy:
+    rows: dict                                # {layers: {"train_acc": a, "val_acc": b}}
+    notes: str
+
 
 
 def linears(model, torch) -> list:
@@ -22,6 +65,7 @@ def _logits(model, x, what: str) -> np.ndarray:
     return as_array(out.detach().cpu().double().numpy(), f"forward({what})", ndim=2)
 
 
+@probe
 def architecture(inputs: Architecture, submission: Submission) -> Architectures:
     """For each hidden_layers config: the Linear layers in module order and the logits of images
     (N, 3, 32, 32) and of the same images flattened (N, 3072), in eval mode."""
@@ -39,6 +83,7 @@ def architecture(inputs: Architecture, submission: Submission) -> Architectures:
     return Architectures(models)
 
 
+@probe
 def equivalence(inputs: NetLoss, submission: Submission) -> Equivalence:
     """One set of weights in both the student's TwoLayerNet and MultiLayerPerceptron(D, [H], C).
 
@@ -81,6 +126,7 @@ def equivalence(inputs: NetLoss, submission: Submission) -> Equivalence:
     return out
 
 
+@probe
 def depth_study(inputs: Nothing, submission: Submission) -> DepthStudy:
     """mlp.depth_study() as plain data: {layers: {"train_acc": x, "val_acc": y}} plus notes."""
     table = submission.module("mlp").depth_study()

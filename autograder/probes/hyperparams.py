@@ -4,8 +4,17 @@ The parent validates ranges and the compute budget before any training starts.
 """
 from __future__ import annotations
 
-from ..exchange import Nothing, Settings
-from . import StudentFailure, Submission
+from dataclasses import dataclass
+
+from ..sandbox.codec import Nothing
+from ..sandbox.probe import probe
+from ..sandbox.student_code import StudentFailure, Submission
+
+
+@dataclass
+class Settings:
+    values: dict                              # hyperparams.<fn>() as plain numbers and lists
+
 
 TWO_LAYER_KEYS = {"hidden_size": int, "learning_rate": float, "learning_rate_decay": float,
                   "reg": float, "num_iters": int, "batch_size": int}
@@ -15,12 +24,14 @@ MLP_KEYS = {"hidden_layers": list, "epochs": int, "batch_size": int, "learning_r
 MLP_OPTIONAL = {"dropout": float}
 
 
+@probe
 def two_layer_net(inputs: Nothing, submission: Submission) -> Settings:
     """hyperparams.two_layer_net() as {key: number}."""
     settings = submission.module("hyperparams").two_layer_net()
     return Settings(_plain(settings, TWO_LAYER_KEYS, TWO_LAYER_OPTIONAL, "two_layer_net()"))
 
 
+@probe
 def mlp(inputs: Nothing, submission: Submission) -> Settings:
     """hyperparams.mlp() as {key: number or list of ints}."""
     settings = submission.module("hyperparams").mlp()

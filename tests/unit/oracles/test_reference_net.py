@@ -1,5 +1,6 @@
 """The grader's reference net and its recognised mistakes, the recognisers built on it, and the
-type gates every probe result passes (quick: no grading, no child process)."""
+type gates every probe result passes (unit tier: no grading, no child process; its agreement with
+torch autograd is tested beside the oracle process, tests/test_oracle_process.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,27 +9,15 @@ import pytest
 from autograder.checks.cases import all_cases, hidden_case, toy_case
 from autograder.checks.compare import close, plain
 from autograder.checks.upstream import LossSamples, recognise_loss, recognise_probabilities
-from autograder.oracles import torch_oracle
 from autograder.oracles.numerical import STEP, gradient_from_perturbations, numerical_gradient, perturbations
 from autograder.oracles.reference_net import (DATA_LOSS_MISTAKES, FORWARD_MISTAKES, PENALTY_MISTAKES, Variant,
                                               backward, forward, loss, loss_variants, variant_losses)
+from autograder.probes.loss_evaluations import EvaluationCounter
 from autograder.sandbox import ProbeFailure
-from autograder.sandbox.probes import StudentFailure, as_array, as_float
-from autograder.sandbox.probes.loss_evaluations import EvaluationCounter
+from autograder.sandbox.student_code import StudentFailure, as_array, as_float
 
 CASES = all_cases(np.random.RandomState(0))
 MISTAKES = {m.key: m for m in FORWARD_MISTAKES + DATA_LOSS_MISTAKES + PENALTY_MISTAKES}
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_exact_net_agrees_with_torch_autograd(case):
-    """Do the reference net's probabilities, loss and gradients equal torch autograd's (float64)?"""
-    truth = torch_oracle.two_layer_net(case.params, case.X, case.y, 0.1)
-    assert close("probs", forward(case.params, case.X).probs, truth["probs"], 1e-12).ok
-    assert abs(loss(case.params, case.X, case.y, 0.1) - truth["loss"]) < 1e-12
-    grads = backward(case.params, case.X, case.y, 0.1).grads
-    for name, value in truth["grads"].items():
-        assert close(name, grads[name], value, 1e-10).ok, name
 
 
 def test_every_recognised_mistake_is_a_different_result():

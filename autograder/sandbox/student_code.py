@@ -1,24 +1,28 @@
-"""Probes: the functions that run inside the child, call the student's code and return plain data.
+"""What the child knows of the student's code: the files, their failures, their return values.
 
-A probe is `fn(inputs, submission: Submission) -> outputs` living in one of the modules named in
-`MODULES`; it is addressed as "<module>.<function>" (e.g. "two_layer_net.probabilities"), and its
-input and output are the typed messages that sandbox/exchange.py's PROBES names for it. Probes
-never judge: they hand back arrays and numbers; the checks in the parent compare them.
+`Submission` imports the student's files fresh by path inside the child; `StudentFailure` is a
+failure the student's code caused (missing file, import error, unusable return value);
+`describe_exception` says where in the student's files an exception was raised; `as_array` and
+`as_float` take a return value only as a plain number or array. `unwritten` recognises a TODO the
+student has not written yet: the stub `raise NotImplementedError(...)` that `make student` put
+under a `# TODO(Qxx): task` comment (markers.py), found by its place in the file, not by the
+message text, and returned as a typed `Unwritten`.
 """
 from __future__ import annotations
 
-import importlib
 import importlib.util
+import linecache
 import sys
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
+from ..markers import todo_above
+
 SUBMISSION_MARK = "<submission>"  # stands for the submission folder in tracebacks sent to the parent
-MODULES = ("chain_rule", "two_layer_net", "two_layer_training", "hyperparams", "mlp", "mlp_training",
-           "instructor_tests")
 
 
 class StudentFailure(Exception):
@@ -39,6 +43,10 @@ class Submission:
     def __init__(self, folder: Path):
         self.folder = folder
 
+    def unwritten(self, exc: BaseException) -> Unwritten | None:
+        """The TODO of these files whose stub raised `exc`, if it was one (see `unwritten`)."""
+        return unwritten(exc, self.folder)
+
     def module(self, name: str):
         path = self.folder / f"{name}.py"
         if not path.is_file():
@@ -56,12 +64,26 @@ class Submission:
         return module
 
 
-def resolve(name: str) -> Callable[[dict, Submission], dict]:
-    module_name, _, function = name.partition(".")
-    if module_name not in MODULES or not function or function.startswith("_"):
-        raise ValueError(f"unknown probe {name!r}")
-    module = importlib.import_module(f"{__name__}.{module_name}")
-    return getattr(module, function)
+@dataclass(frozen=True)
+class Unwritten:
+    """A TODO of the skeleton that is not written yet: its question ("Q2d") and its task."""
+
+    todo: str
+    task: str
+
+
+def unwritten(exc: BaseException, folder: Path) -> Unwritten | None:
+    """The TODO whose stub raised `exc`: a NotImplementedError raised in one of the student's files
+    (in `folder`) right under a `# TODO(Qxx): task` comment; None for any other exception."""
+    if not isinstance(exc, NotImplementedError):
+        return None
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).parent == folder]
+    if not frames:
+        return None
+    last = frames[-1]
+    lines = linecache.getlines(last.filename)[:max(0, (last.lineno or 1) - 1)]
+    found = todo_above(lines)
+    return Unwritten(*found) if found is not None else None
 
 
 def describe_exception(exc: BaseException, folder: Path) -> dict:

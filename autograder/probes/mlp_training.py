@@ -5,11 +5,59 @@ import time
 
 import numpy as np
 
-from datasets.torch_data import make_loader
-from ...torchnet import layers_of, linear_layers, linear_relu_forward, torch_module
-from ..exchange import CifarData, Evaluation, EvaluationOut, MlpHistory, TrainedMlp, TwoSteps, TwoStepsOut
-from . import StudentFailure, Submission, as_float
+from dataclasses import dataclass
+
+from ..sandbox.probe import probe
+from ..sandbox.student_code import StudentFailure, Submission, as_float
+from ..torchnet import Layer, layers_of, linear_layers, linear_relu_forward, torch_module
 from .mlp import linears
+from .two_layer_training import CifarData
+
+@dataclass
+class MlpHistory:
+    loss: np.ndarray                          # (epochs,)
+    train_acc: np.ndarray
+    val_acc: np.ndarray
+
+
+@dataclass
+class TwoSteps:
+    layers: list[Layer]                       # the grader's Linear/ReLU model to train
+    images: np.ndarray                        # (B, 3, 32, 32)
+    labels: np.ndarray                        # (B,)
+    learning_rate: float
+    learning_rate_decay: float
+    weight_decay: float
+
+
+@dataclass
+class TwoStepsOut:
+    optimizer: dict                           # {"name", "module", "settings"} of make_optimizer()
+    history: MlpHistory
+    layers: list[Layer]                       # after train_model
+    steps_in_eval_mode: int
+
+
+@dataclass
+class Evaluation:
+    images: np.ndarray                        # (N, 3, 32, 32)
+    labels: np.ndarray                        # (N,)
+    batch_size: int
+
+
+@dataclass
+class EvaluationOut:
+    accuracy: float
+    seen: int
+    training_calls: int
+
+
+@dataclass
+class TrainedMlp:
+    history: MlpHistory
+    layers: list[Layer]                       # the trained nn.Linear modules, in module order
+    train_seconds: float
+
 
 
 def _history(stats) -> MlpHistory:
@@ -52,6 +100,7 @@ def _grader_model(inputs: TwoSteps, torch):
     return GraderMLP()
 
 
+@probe
 def two_steps(inputs: TwoSteps, submission: Submission) -> TwoStepsOut:
     """The student's train_model, for 2 epochs over a loader holding one fixed batch, on the
     grader's own model: exactly two optimizer steps, whatever the student's architecture.
@@ -73,6 +122,7 @@ def two_steps(inputs: TwoSteps, submission: Submission) -> TwoStepsOut:
     return TwoStepsOut(optimizer, _history(stats), layers_of(model.linears), model.steps_in_eval_mode)
 
 
+@probe
 def evaluation(inputs: Evaluation, submission: Submission) -> EvaluationOut:
     """evaluate() on the grader's own model, which predicts the class written in each image's
     first pixel and records whether it was called in training mode: the accuracy, how many samples
@@ -102,6 +152,7 @@ def evaluation(inputs: Evaluation, submission: Submission) -> EvaluationOut:
     return EvaluationOut(accuracy, model.seen, model.training_calls)
 
 
+@probe
 def cifar_training(inputs: CifarData, submission: Submission) -> TrainedMlp:
     """Train the student's MLP on CIFAR-10 with the student's settings and training loop.
 
@@ -112,6 +163,8 @@ def cifar_training(inputs: CifarData, submission: Submission) -> TrainedMlp:
     torch.manual_seed(inputs.seed)
     module = submission.module("mlp")
     settings = inputs.settings
+    from datasets.torch_data import make_loader  # imports torch: only ever in the child
+
     # The given scaffolding's loaders (datasets/torch_data.py), the ones the parent's scoring mirrors.
     train_loader = make_loader(inputs.x_train, inputs.y_train, int(settings["batch_size"]), shuffle=True,
                                seed=inputs.seed)

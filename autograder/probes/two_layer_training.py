@@ -10,12 +10,87 @@ import time
 
 import numpy as np
 
+from dataclasses import dataclass
+
 from datasets.cifar10 import FeatureRows, features, mean_image
-from ..exchange import (PARAM_NAMES, CifarData, Histories, Minibatches, PredictionCalls, SgdSteps, SgdStepsOut,
-                        Training, TrainedNet)
-from . import StudentFailure, Submission, as_array, as_float
+from ..oracles.reference_net import PARAM_NAMES
+from ..sandbox.codec import Params
+from ..sandbox.probe import probe
+from ..sandbox.student_code import StudentFailure, Submission, as_array, as_float
 from .grader_net import GraderCalls
-from .two_layer_net import build_net
+from .two_layer_net import Net, build_net
+
+@dataclass
+class Training:
+    """train() on a net: its params, the data and the settings."""
+    net: Net
+    learning_rate: float
+    reg: float
+    num_iters: int
+    seed: int
+    batch_size: int = 200
+    learning_rate_decay: float = 0.95
+    X_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
+
+
+@dataclass
+class Histories:
+    loss_history: np.ndarray                  # (num_iters,)
+    train_acc_history: np.ndarray             # (epochs,)
+    val_acc_history: np.ndarray               # (epochs,)
+
+
+@dataclass
+class TrainedNet:
+    histories: Histories
+    params: Params                            # after train()
+    loss_calls: int = 0                       # how often train() called loss(X, y)
+    train_seconds: float = 0.0
+
+
+@dataclass
+class SgdSteps:
+    training: Training
+    iterations: int
+
+
+@dataclass
+class SgdStepsOut:
+    steps: list[Params]                       # steps[k-1]: params after train(num_iters=k)
+    handed_out: list[Params]                  # the gradients loss() gave at each iteration
+    loss_calls: int
+
+
+@dataclass
+class PredictionCalls:
+    """Every call of predict(X) or loss(X) that train() made (the grader's own), in call order."""
+    iteration: np.ndarray                     # (E,) loss(X, y) calls before it, minus 1: its iteration
+    rows: np.ndarray                          # (E,) rows of each call's X
+    train_index: np.ndarray                   # (sum rows,) each row's index in X_train; -1: not one
+    val_index: np.ndarray                     # (sum rows,) each row's index in X_val; -1: not one
+    labels: np.ndarray                        # (sum rows,) the predicted labels
+
+
+@dataclass
+class Minibatches:
+    histories: Histories
+    batch_rows: np.ndarray                    # (calls,) rows per loss(X, y) call
+    batch_index: np.ndarray                   # the rows of X each call held, concatenated; -1: not X's
+    predictions: PredictionCalls | None = None  # what predict() / loss(X) answered during train()
+
+
+@dataclass
+class CifarData:
+    """The exercise's training and validation images (uint8 (N, 32, 32, 3)), never the test set."""
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    settings: dict
+    seed: int
+    threads: int = 1
+
 
 MAX_HISTORY = 100_000  # entries kept of each history list
 
@@ -52,6 +127,7 @@ def _train(submission: Submission, run: Training, num_iters: int) -> tuple[objec
     return net, calls, stats
 
 
+@probe
 def toy_training(inputs: Training, submission: Submission) -> TrainedNet:
     """Train the toy net as the exercise does, with the grader's loss and gradients: the
     histories, the final params and how often train() called loss()."""
@@ -59,6 +135,7 @@ def toy_training(inputs: Training, submission: Submission) -> TrainedNet:
     return TrainedNet(_histories(stats), _params_of(net), loss_calls=len(calls.batches))
 
 
+@probe
 def sgd_step(inputs: SgdSteps, submission: Submission) -> SgdStepsOut:
     """train() for 1, 2, ... `iterations` iterations from the same start, on identical samples
     (every minibatch holds the same rows, so the gradients do not depend on the draw): the params
@@ -70,6 +147,7 @@ def sgd_step(inputs: SgdSteps, submission: Submission) -> SgdStepsOut:
     return SgdStepsOut(steps, list(calls.handed_out), len(calls.handed_out))
 
 
+@probe
 def minibatches(inputs: Training, submission: Submission) -> Minibatches:
     """train() on N distinct samples with a small batch: which rows each loss(X, y) call held, and
     what each prediction during train() was asked and answered (the histories' sources)."""
@@ -88,6 +166,7 @@ def _predictions(events: list) -> PredictionCalls:
                            np.array([len(e[1]) for e in events], dtype=np.int64), joined(1), joined(2), joined(3))
 
 
+@probe
 def cifar_training(inputs: CifarData, submission: Submission) -> TrainedNet:
     """Train on CIFAR-10 with the student's settings; returns the trained params and histories.
 

@@ -17,10 +17,25 @@ import sys
 import unittest
 from pathlib import Path
 
-from ..exchange import InstructorTest, InstructorTestOut
-from . import StudentFailure, Submission
+from dataclasses import dataclass
+
+from ..sandbox.probe import probe
+from ..sandbox.student_code import StudentFailure, Submission
 
 
+@dataclass
+class InstructorTest:
+    """One of the instructor's own unittest tests (gradescope-utils), run on the student's files."""
+    sources: dict                             # {file name: text} of the instructor's test folder
+    test_id: str                              # unittest's id, e.g. "test_rules.Rules.test_no_print"
+
+
+@dataclass
+class InstructorTestOut:
+    report: dict                              # gradescope-utils' JSONTestRunner output for that test
+
+
+@probe
 def run_one(inputs: InstructorTest, submission: Submission) -> InstructorTestOut:
     from gradescope_utils.autograder_utils.json_test_runner import JSONTestRunner
 
