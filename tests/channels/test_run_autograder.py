@@ -7,9 +7,12 @@ the reference grades the whole catalogue, CIFAR-10 trainings included, once.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -19,7 +22,7 @@ import pytest
 
 import datasets
 from gradescope_layout import build_zip, make_root, run_autograder, scores_by_question, validate
-from grading_helpers import SOLUTION, STUDENT, SUBMISSION_PY, catalogue_ids, copy_solution, mutate
+from grading_helpers import REPO, SOLUTION, STUDENT, SUBMISSION_PY, catalogue_ids, copy_solution, mutate
 from mutants_table import DATA_LOSS, RELU_MASK
 
 QUICK = "Q0,Q1a"        # 6 points, ~4 s: enough to tell a graded upload from an ungraded one
@@ -64,6 +67,15 @@ def test_skeleton_scores_zero_on_every_check(root):
     assert [t["extra_data"]["check"] for t in results["tests"]] == catalogue_ids()
     assert results["score"] == 0, scores_by_question(results)
     assert {e["value"] for e in results["leaderboard"]} == {0.0}
+    # The zip's points and leaderboard are what `python -m autograder questions --json` prints.
+    printed = json.loads(subprocess.run([sys.executable, "-m", "autograder", "questions", "--json"], cwd=REPO,
+                                        capture_output=True, text=True, check=True).stdout)
+    max_scores: dict[str, float] = {}
+    for test in results["tests"]:
+        question = test["extra_data"]["question"]
+        max_scores[question] = max_scores.get(question, 0.0) + test["max_score"]
+    assert max_scores == {q["id"]: q["auto_points"] for q in printed["questions"] if q["module"]}
+    assert [e["name"] for e in results["leaderboard"]] == [c for q in printed["questions"] for c in q["leaderboard"]]
 
 
 @pytest.mark.parametrize("bug, replacements, loses, keeps", [  # two rows of the mutation table

@@ -66,6 +66,20 @@ def test_no_solution_is_handed_out(which, request):
     assert leaks(folder) == []
 
 
+def test_the_release_notebook_has_the_registrys_points(release):
+    """Are the release notebook's graded cells worth what `python -m autograder questions --json`
+    prints (automatic points per test cell, hand-graded points per answer cell)?"""
+    printed = json.loads(subprocess.run([sys.executable, "-m", "autograder", "questions", "--json"], cwd=REPO,
+                                        capture_output=True, text=True, check=True).stdout)
+    notebook = json.loads((release / f"{NOTEBOOK}.ipynb").read_text(encoding="utf-8"))
+    graded = {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"].get("points")
+              for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("grade")}
+    expected = {f"test_{q['id']}": q["auto_points"] for q in printed["questions"] if q["auto_points"]}
+    expected.update({q["hand_cell"]: q["hand_points"] for q in printed["questions"] if q["hand_cell"]})
+    assert graded == expected
+    assert sum(v for k, v in graded.items() if k.startswith("test_")) == printed["total_auto_points"]
+
+
 def _venv_borrowing_this_ones_packages(folder: Path) -> None:
     """A fresh venv whose site-packages point (.pth) at this interpreter's: pip finds every
     dependency installed, so building it takes seconds instead of downloading torch."""

@@ -3,7 +3,6 @@ named in its tree, and every name there exists. (Unit tier: reads files.)"""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from grading_helpers import REPO
 

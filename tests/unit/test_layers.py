@@ -1,5 +1,5 @@
 """The floors of the house: does any module import from a floor above its own? (Unit tier: reads the
-sources with `ast`, imports nothing.)
+sources with `ast`, then imports each module once.)
 
 Bottom to top: the course's registry and the result model; the sandbox (processes, nothing of
 questions); the oracles (the grader's truth); the probes (what runs in a child); the checks and
@@ -10,6 +10,7 @@ import counts, also one inside a function.
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,10 @@ def test_datasets_imports_nothing_of_the_grader():
     bad = [f"{p.name} line {line}: {name}" for p in sorted((REPO / "datasets").rglob("*.py"))
            for name, line in imports_of(p) if name.startswith("autograder")]
     assert bad == []
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: module_name(p))
+def test_every_module_imports(path):
+    """Does every module import (a name missing at import time, e.g. in a dataclass default, fails
+    here rather than in the middle of a channel's run)?"""
+    importlib.import_module(module_name(path))

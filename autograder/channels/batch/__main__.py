@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ...course import COURSE
 from . import gradebook, layouts
 from .cluster import ADDRESS_VARIABLE, ClusterUnavailable, scheduler_address
 from .runner import BatchConfig, grade_all

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from ...course import COURSE
 from ...jsonfile import write_json
 from ..fallback import fallback_results, read_results
 from ..stage import EXPECTED, Staged, stage

@@ -7,7 +7,7 @@ registry (autograder/course.py), which also sets the notebook's graded cells (`m
 from __future__ import annotations
 
 from ...course import COURSE
-from ...registry import test_cell as cell_id_of  # "Q1a" -> "test_Q1a"
+from ...registry import test_cell as cell_id_of  # noqa: F401  (the channel's name for it: "Q1a" -> "test_Q1a")
 
 ASSIGNMENT = "ex2"                 # nbgrader's assignment id (course/source/ex2/)
 NOTEBOOK = COURSE.notebook.removesuffix(".ipynb")  # the notebook's name without .ipynb

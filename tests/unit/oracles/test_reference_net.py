@@ -11,7 +11,7 @@ from autograder.checks.compare import close, plain
 from autograder.checks.upstream import LossSamples, recognise_loss, recognise_probabilities
 from autograder.oracles.numerical import STEP, gradient_from_perturbations, numerical_gradient, perturbations
 from autograder.oracles.reference_net import (DATA_LOSS_MISTAKES, FORWARD_MISTAKES, PENALTY_MISTAKES, Variant,
-                                              backward, forward, loss, loss_variants, variant_losses)
+                                              forward, loss, loss_variants, variant_losses)
 from autograder.probes.loss_evaluations import EvaluationCounter
 from autograder.sandbox import ProbeFailure
 from autograder.sandbox.student_code import StudentFailure, as_array, as_float
