@@ -6,6 +6,7 @@ check or the student's code does, every selected check ends up with exactly one 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import platform
@@ -95,9 +96,14 @@ class Context:
         return run.outputs
 
 
-def grade(submission: Path, only: list[str] | None = None,
-          config: GradeConfig = GradeConfig()) -> GradeReport:
-    """Grade the submission folder; always returns a complete report for the selected checks."""
+def grade(submission: Path, only: list[str] | None = None, config: GradeConfig = GradeConfig(),
+          session: Session | None = None) -> GradeReport:
+    """Grade the submission folder; always returns a complete report for the selected checks.
+
+    `session`: a sandbox session (session_for(config)) that several grades share, so that they
+    share its warm processes (the harness's tests grade many mutants so); by default the grade has
+    its own, closed at its end. A session never holds student code, only processes that fork or
+    spawn the children that do."""
     started = time.perf_counter()
     checks = select(all_checks(), only)
     results: dict[str, CheckResult] = {}
@@ -110,7 +116,10 @@ def grade(submission: Path, only: list[str] | None = None,
                 for c in checks}
     pending.sort(key=lambda c: -priority[c.id])
     warm_oracles = _once(ORACLE.start)
-    with session_for(config) as session, ThreadPoolExecutor(max_workers=max(1, config.workers)) as pool:
+    with contextlib.ExitStack() as stack:
+        if session is None:
+            session = stack.enter_context(session_for(config))
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=max(1, config.workers)))
         session.warm({"numpy", COURSE.kind_of_files({name for c in checks for name in c.files})})
         while pending or running:
             for chk in [c for c in pending if _ready(c, results, checks)]:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from autograder.reporters.text import full_text
 from autograder.engine import GradeConfig, grade
+from autograder.reporters.text import full_text
 from grading_helpers import (assert_complete_and_bounded, copy_solution, describe, mutate, selected,
                              write_results)
 

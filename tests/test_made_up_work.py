@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from autograder.reporters.text import full_text
 from autograder.checks.cases import toy_case
 from autograder.engine import grade
 from autograder.oracles import torch_oracle
+from autograder.reporters.text import full_text
 from grading_helpers import SOLUTION, copy_solution, describe, points, selected
 from made_up_table import LOSS_END, LOSS_START, MADE_UP, MadeUp
+from mutants_table import FILE_QUESTIONS
 
 NET = "two_layer_net.py"
-NUMPY_QUESTIONS = ("Q1a", "Q1b", "Q1c", "Q2d", "Q3a")
+NUMPY_QUESTIONS = FILE_QUESTIONS[NET]  # two_layer_net.py's questions (course.py)
 
 
 def _toy_gradients() -> str:

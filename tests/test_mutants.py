@@ -16,12 +16,21 @@ from __future__ import annotations
 
 import pytest
 
+from autograder.engine import GradeConfig, grade, session_for
 from autograder.reporters.text import full_text
-from autograder.engine import GradeConfig, grade
 from grading_helpers import copy_solution, describe, mutate, points
 from mutants_table import MLP_MUTANTS, NUMPY_MUTANTS, Mutant
 
 _REPORTS: dict[tuple, object] = {}  # one grading per distinct mutation, shared by its rows
+DEFAULT, PORTABLE = GradeConfig(), GradeConfig(isolation="portable")
+
+
+@pytest.fixture(scope="module")
+def sessions():
+    """One sandbox session per level for every grade of this module: the mutants share its warm
+    processes (fork servers, spare interpreters) instead of starting their own each time."""
+    with session_for(DEFAULT) as default, session_for(PORTABLE) as portable:
+        yield {"default": default, "portable": portable}
 
 
 def _param(mutant: Mutant):
@@ -29,7 +38,7 @@ def _param(mutant: Mutant):
     return pytest.param(mutant, id=mutant.name, marks=marks)
 
 
-def _grade_mutant(tmp_path_factory, mutant: Mutant):
+def _grade_mutant(tmp_path_factory, sessions, mutant: Mutant):
     """The mutation graded on the union of what every row with the same mutation needs."""
     key = (mutant.file, tuple(mutant.replacements))
     if key not in _REPORTS:
@@ -37,7 +46,7 @@ def _grade_mutant(tmp_path_factory, mutant: Mutant):
         only = list(dict.fromkeys(sel for m in rows for sel in [*m.lose, *m.kept(), *m.feedback]))
         folder = copy_solution(tmp_path_factory.mktemp(mutant.name) / "submission")
         mutate(folder, mutant.file, mutant.replacements)
-        _REPORTS[key] = grade(folder, only=only, config=GradeConfig())
+        _REPORTS[key] = grade(folder, only=only, config=DEFAULT, session=sessions["default"])
     return _REPORTS[key]
 
 
@@ -55,15 +64,15 @@ def _assert_outcome(report, mutant: Mutant) -> None:
 
 
 @pytest.mark.parametrize("mutant", [_param(m) for m in NUMPY_MUTANTS])
-def test_numpy_mutant(tmp_path_factory, mutant):
+def test_numpy_mutant(tmp_path_factory, sessions, mutant):
     """Does this numpy bug lose points in its own question(s), only there, with a message naming it?"""
-    _assert_outcome(_grade_mutant(tmp_path_factory, mutant), mutant)
+    _assert_outcome(_grade_mutant(tmp_path_factory, sessions, mutant), mutant)
 
 
 @pytest.mark.parametrize("mutant", [_param(m) for m in MLP_MUTANTS])
-def test_mlp_mutant(tmp_path_factory, mutant):
+def test_mlp_mutant(tmp_path_factory, sessions, mutant):
     """Does this PyTorch bug lose points in its own check(s), only there, with a message naming it?"""
-    _assert_outcome(_grade_mutant(tmp_path_factory, mutant), mutant)
+    _assert_outcome(_grade_mutant(tmp_path_factory, sessions, mutant), mutant)
 
 
 def _distinct_mutations() -> list:
@@ -74,18 +83,18 @@ def _distinct_mutations() -> list:
 
 
 @pytest.mark.parametrize("mutant", _distinct_mutations())
-def test_same_points_at_the_portable_level(tmp_path_factory, mutant):
+def test_same_points_at_the_portable_level(tmp_path_factory, sessions, mutant):
     """Does this mutation get the same points, status and feedback at the portable level as at
     the default level, on every check where it loses points or must say something?"""
     key = (mutant.file, tuple(mutant.replacements))
     rows = [m for m in NUMPY_MUTANTS + MLP_MUTANTS if (m.file, tuple(m.replacements)) == key]
     only = list(dict.fromkeys(sel for m in rows for sel in [*m.lose, *m.feedback]))
-    default = {r.check_id: r for r in _grade_mutant(tmp_path_factory, mutant).results}
+    default = {r.check_id: r for r in _grade_mutant(tmp_path_factory, sessions, mutant).results}
     folder = copy_solution(tmp_path_factory.mktemp(f"{mutant.name}-portable") / "submission")
     mutate(folder, mutant.file, mutant.replacements)
-    portable = grade(folder, only=only, config=GradeConfig(isolation="portable"))
+    portable = grade(folder, only=only, config=PORTABLE, session=sessions["portable"])
     assert portable.metadata["isolation"]["level"] == "portable"
-    folders = {"portable": str(folder), "default": _grade_mutant(tmp_path_factory, mutant).submission}
+    folders = {"portable": str(folder), "default": _grade_mutant(tmp_path_factory, sessions, mutant).submission}
     for result in portable.results:
         expected = default[result.check_id]
         got = (result.points, result.status, result.feedback.replace(folders["portable"], "<submission>"))

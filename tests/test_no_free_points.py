@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from autograder.reporters.text import full_text
 from autograder.checks.compare import close
 from autograder.engine import grade
 from autograder.oracles.numerical import norm_relative_error, relative_error
+from autograder.reporters.text import full_text
 from grading_helpers import copy_solution, describe, mutate, selected
 from mutants_table import TOY_PROBS
 

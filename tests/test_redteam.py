@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.reporters.text import full_text
 from autograder.engine import GradeConfig, grade
+from autograder.reporters.text import full_text
 from autograder.sandbox import isolation
 from grading_helpers import REPO, SOLUTION, copy_solution, describe, mutate, selected, write_results
 from sandbox_helpers import processes_with, wait_until_gone

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from autograder.reporters.text import full_text
 from autograder.engine import GradeConfig, grade
+from autograder.reporters.text import full_text
 from grading_helpers import CIFAR_CHECKS, SOLUTION, catalogue_ids, describe, quick_check_ids
 
 @pytest.mark.parametrize("check_id", quick_check_ids())

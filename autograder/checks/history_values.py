@@ -1,6 +1,6 @@
 """Q3a: what the histories hold: accuracies of the model as it stands, on the minibatch and on X_val.
 
-train() runs with the grader's predict() and loss(X) (sandbox/probes/grader_net.py), which record
+train() runs with the grader's predict() and loss(X) (probes/grader_net.py), which record
 every prediction train() asks for: in which iteration, about which rows, and what they answered.
 Each epoch's train_acc_history entry must be the accuracy of a prediction made in that iteration
 on that iteration's minibatch, and its val_acc_history entry the accuracy of one made on the whole

@@ -1,7 +1,7 @@
 """Q3a (TwoLayerNet.train): SGD on the toy net, the update rule, and the minibatches and histories.
 
 train() is graded on its own: its probes swap in the grader's own loss() and predict() (see
-sandbox/probes/grader_net.py), so a wrong gradient costs Q2d only and a wrong predict() Q1a only.
+probes/grader_net.py), so a wrong gradient costs Q2d only and a wrong predict() Q1a only.
 """
 from __future__ import annotations
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.reporters.text import explanation, full_text
 from autograder.engine import grade
 from autograder.reporters import gradescope, terminal
+from autograder.reporters.text import explanation, full_text
 from grading_helpers import copy_solution, mutate
 
 NET = "two_layer_net.py"
