@@ -32,6 +32,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 LEVELS = ("namespaces", "user", "none")
 REQUESTS = ("auto", *LEVELS)
@@ -152,12 +153,15 @@ def namespaces_problem(uid: int | None, gid: int | None) -> str | None:
     return None
 
 
-def bwrap_prefix(bwrap: str, work_root: Path, privileged: bool) -> list[str]:
+def bwrap_prefix(bwrap: str, work_root: Path, privileged: bool, binds: Sequence[tuple[str, Path, Path]] = (),
+                 chdir: Path = Path("/")) -> list[str]:
     """bubblewrap's arguments: a read-only system, the grader's child-side code, the work root.
 
     privileged (the grader is root): no user namespace; the sandbox keeps only the capabilities
     the supervisor needs to drop the probe process to the sandbox user and to kill what it leaves.
     Otherwise bubblewrap makes a user namespace and everything inside runs as the grader's user.
+    binds: more (option, source, target) mounts, option "--bind" or "--ro-bind" (the notebook
+    kernels of `make autograde`: channels/nbgrader/kernel_sandbox.py); chdir: where it starts.
     """
     if privileged:
         args = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
@@ -198,7 +202,9 @@ def bwrap_prefix(bwrap: str, work_root: Path, privileged: bool) -> list[str]:
         args += [*parents_of(target), "--ro-bind", str(REPO_ROOT / package), target]
     if str(work_root) != "/":
         args += [*parents_of(str(work_root)), "--bind", str(work_root), str(work_root)]
-    return [*args, "--remount-ro", "/", "--chdir", "/"]
+    for option, source, target in binds:
+        args += [*parents_of(str(target)), option, str(source), str(target)]
+    return [*args, "--remount-ro", "/", "--chdir", str(chdir)]
 
 
 def _site_dirs(work_root: Path) -> list[str]:

@@ -2,10 +2,10 @@
 
 `nbgrader autograde` runs the student's notebook, and every cell the student wrote runs in the
 same kernel as the test cells before them, so a student cell can replace whatever a test cell
-calls. This writer therefore grades each `autograded/<student>/<assignment>/` folder with the
-engine (outside any kernel: only the submission's .py files are copied into the sandbox's
-children) and writes each question's points into nbgrader's gradebook as the test cell's
-`auto_score`. A cell whose in-kernel score differs is flagged: it is printed, marked as needing
+calls. This writer therefore grades each submission with the engine, outside any kernel, from
+the files nothing's kernel could touch: the .py files of `submitted/<student>/<assignment>/`
+(only they are copied into the sandbox's children; the autograded copies were beside the kernel),
+and writes each question's points into nbgrader's gradebook as the test cell's `auto_score`. A cell whose in-kernel score differs is flagged: it is printed, marked as needing
 manual grading (formgrader lists it), and its output in the autograded notebook (what
 `nbgrader generate_feedback` renders) is replaced by the sandbox's lines.
 """
@@ -21,6 +21,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from ...engine import GradeConfig, grade
 from ...reporters import gradescope, terminal
 from ...results import GradeReport
+from .autograde import describe_kernel, kernel_records
 from .course import CIFAR_CHECKS, NOTEBOOK, auto_points, cell_id_of
 
 
@@ -44,6 +45,7 @@ class StudentGrade:
     student: str
     report: GradeReport
     cells: list[CellGrade] = field(default_factory=list)
+    kernel: dict | None = None  # the record of `make autograde`'s kernel (level, how it ended)
 
     @property
     def flags(self) -> list[CellGrade]:
@@ -55,27 +57,26 @@ def write_student(course: Path, assignment: str, student: str, only: list[str] |
     """Grade autograded/<student>/<assignment>/ and write its points into the gradebook.
 
     `only` restricts the grade to some questions or check ids (as `make grade Q=...`); a check
-    left out scores 0 in its cell. Also writes results.json beside the notebook (the same file
-    `make grade` writes) and replaces the test cells' outputs in the autograded notebook. When
-    autograde failed on the notebook (no autograded copy), the submitted files are graded and
-    every cell is flagged.
+    left out scores 0 in its cell. Grades the submitted .py files; writes results.json beside the
+    autograded notebook (the same file `make grade` writes) and replaces the test cells' outputs
+    in it. When autograde failed on the notebook (nbgrader then removes the autograded folder,
+    e.g. for a cell that prints more points than it is worth), every cell is flagged.
     """
+    submitted = course / "submitted" / student / assignment
+    if not submitted.is_dir():
+        raise FileNotFoundError(f"{submitted} does not exist: the gradebook writer grades the submitted "
+                                "files (the notebook's kernel could have changed the autograded copies)")
     folder = course / "autograded" / student / assignment
     notebook = folder / f"{NOTEBOOK}.ipynb"
-    if not notebook.is_file():
-        # nbgrader removes the autograded folder when the notebook made autograde fail (e.g. a
-        # cell that prints more points than the cell is worth); the .py files that count are
-        # the submitted ones (autograde never overwrites them), so grade those.
-        folder = course / "submitted" / student / assignment
-        if not folder.is_dir():
-            raise FileNotFoundError(f"neither {notebook} nor {folder} exists: run "
-                                    f"`nbgrader autograde {assignment}` first")
-    report = grade(folder, only=only, config=config)
+    for path in (notebook, folder / "results.json"):
+        if path.is_symlink():  # never write through a link a kernel could have planted
+            path.unlink()
+    report = grade(submitted, only=only, config=config)
     scores = report.question_scores()
     # What the kernel said: stored in the notebook by an earlier run of this writer (auto_score
     # then holds the sandbox's points), else nbgrader's auto_score; nothing when autograde failed.
     earlier = _kernel_scores(notebook) if notebook.is_file() else {}
-    graded = StudentGrade(student, report)
+    graded = StudentGrade(student, report, kernel=kernel_records(course).get(student))
     with Gradebook(db_url or f"sqlite:///{course / 'gradebook.db'}") as gb:
         for question, max_points in auto_points().items():
             sandbox = scores.get(question, (0.0, max_points))[0]
@@ -154,7 +155,7 @@ def submitted_students(course: Path, assignment: str) -> list[str]:
 def summary(graded: StudentGrade) -> str:
     """One line per question (kernel vs sandbox), flags marked, then the total."""
     lines = [f"{graded.student}: {graded.report.score:g}/{graded.report.max_score:g} automatic points "
-             f"({graded.report.execution_time_s:.1f} s)"]
+             f"({graded.report.execution_time_s:.1f} s)", f"  {describe_kernel(graded.kernel)}"]
     trained_here = {check_id.split(".")[0] for check_id in CIFAR_CHECKS}
     for c in graded.cells:
         kernel = "-" if c.kernel is None else f"{c.kernel:g}"
