@@ -161,9 +161,9 @@ def write_run(folder: Path, course: Path, level: isolation.Isolation, limits: Ke
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-I", "-c", boot, str(folder), "{connection_file}"],
         "display_name": "Python 3 (sandboxed by make autograde)", "language": "python",
-        # Interrupts (nbgrader's per-cell timeout) go over the control channel: a signal to the
-        # launcher would not reach ipykernel inside the sandbox.
-        "interrupt_mode": "message", "metadata": {"debugger": False}}, indent=1))
+        # nbgrader's per-cell timeout interrupts with SIGINT to the launcher's process group; the
+        # launcher passes it on to the kernel's (as a plain kernel gets it).
+        "interrupt_mode": "signal", "metadata": {"debugger": False}}, indent=1))
     return run
 
 
@@ -260,16 +260,26 @@ def _supervise(command: list[str], cwd: Path, env: dict[str, str], wall_s: float
     def stop(signum, frame):
         raise _Stop()
 
+    def interrupt(signum, frame):
+        kernel = _kernel_pid(process.pid)
+        if kernel is not None:
+            try:  # its group: the kernel, what it started in it, and (ignoring it) bubblewrap's pid 1
+                os.killpg(os.getpgid(kernel), signal.SIGINT)
+            except OSError:
+                pass
+
     previous = signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, interrupt)
     timed_out, ended = False, "ended"
     try:
         process.wait(timeout=wall_s)
     except subprocess.TimeoutExpired:
         timed_out, ended = True, f"killed at the notebook's limit of {wall_s:g} s"
     except _Stop:
-        ended = "stopped by nbgrader (it did not shut down when asked)"
+        ended = "stopped by nbgrader (slow to shut down when asked)"
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the sweep below must finish
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         kill_group(process.pid)
         process.wait()
         left_behind = len(_live_children())  # what the kernel left running (not the dead ones)
@@ -279,6 +289,22 @@ def _supervise(command: list[str], cwd: Path, env: dict[str, str], wall_s: float
             "wall_s": round(time.monotonic() - started, 1), "killed_left_behind": left_behind}
 
 
+
+
+def _kernel_pid(root: int) -> int | None:
+    """The kernel's pid on this side: the first process at or under `root` (bubblewrap, or the
+    kernel itself) that runs `python -m ipykernel_launcher` (not bubblewrap or the shim, whose
+    arguments hold that command), breadth first."""
+    queue = [root]
+    while queue:
+        pid = queue.pop(0)
+        try:
+            if Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[1:3] == [b"-m", b"ipykernel_launcher"]:
+                return pid
+            queue += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def _live_children() -> list[int]:
