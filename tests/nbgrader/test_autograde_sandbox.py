@@ -95,7 +95,7 @@ def test_the_attacks_work_without_the_sandbox(tmp_path):
         got = attack_results([{"output_type": "stream", "text": done.stdout}])
         assert got and all(v.startswith("SUCCEEDED") for v in got.values()), got
         deadline = time.monotonic() + 10  # the daemon acts once the process that started it is gone
-        while "daemon" not in (tmp_path / "autograded" / "two_layer_net.py").read_text() and time.monotonic() < deadline:
+        while b"daemon" not in listener.received and time.monotonic() < deadline:
             time.sleep(0.1)
         assert "mallory's daemon" in (tmp_path / "autograded" / "two_layer_net.py").read_text()
         assert b"daemon" in listener.received and b"mallory" in listener.received, listener.received

@@ -139,7 +139,7 @@ def test_export_has_the_sandbox_totals(course):
 
 def test_a_notebook_that_breaks_autograde_still_gets_its_sandbox_grade(course):
     """When a cell's output makes nbgrader's autograde fail, are the submitted files still graded?"""
-    assert "partial credit cannot be greater than maximum points" in course["crash_log"], \
+    assert "partial credit cannot be greater than maximum points" in course["autograde_log"], \
         "the crasher no longer breaks autograde: the test lost its point"
     assert not (course["root"] / "autograded" / "crasher" / ASSIGNMENT).exists()
     assert all(score == 0 for score in auto_scores(course, "crasher").values())

@@ -46,7 +46,7 @@ from ...sandbox.child import children_of_self, kill_group, prctl_subreaper, swee
 
 KERNEL_NAME = "hlcv-sandboxed"
 SETTINGS = "settings.json"
-KERNEL_MOUNT = Path("/opt/hlcv-kernel")   # inside bubblewrap: the kernel's private folder (connection file, HOME, TMPDIR)
+KERNEL_MOUNT = Path("/opt/hlcv-kernel")   # inside bubblewrap: the kernel's private folder (connection file, HOME)
 DATA_MOUNT = Path("/opt/hlcv-data")       # inside bubblewrap: HLCV_DATA_DIR (cifar10/cifar10.npz only)
 # What of nbgrader's environment reaches the kernel (never the instructor's tokens, agents or paths).
 PASSED_ENV = ("LANG", "LANGUAGE", "TZ", "TERM", "PYTHONHASHSEED", "MPLBACKEND", *THREAD_VARS)
@@ -229,10 +229,15 @@ def kernel_command(run: Run, folder: Path, work: Path, connection_file: Path, pr
     shim = [sys.executable, "-I", "-c", SHIM, json.dumps(settings), *kernel]
     if level.level != "namespaces":
         return level.command(private, shim), work
-    binds = [("--bind", work, folder), ("--bind", private, KERNEL_MOUNT)]
+    # /tmp first (the folder's parents may lie under it): the kernel's own, on disk. bubblewrap's
+    # tmpfs is not the sandbox user's to write, and the grader's probes that the test cells start
+    # get a scrubbed environment without TMPDIR (torch does not import without a temporary folder).
+    # The run's socket folder after it (hence no work root below: bwrap_prefix binds that first).
+    binds = [("--bind", private / "tmp", Path("/tmp")), ("--bind", run.sockets, run.sockets),
+             ("--bind", work, folder), ("--bind", private, KERNEL_MOUNT)]
     if run.data_file is not None and run.data_file.is_file():
         binds.append(("--ro-bind", run.data_file, DATA_MOUNT / "cifar10" / run.data_file.name))
-    prefix = isolation.bwrap_prefix(level.bwrap, run.sockets, privileged=level.uid is not None,
+    prefix = isolation.bwrap_prefix(level.bwrap, Path("/"), privileged=level.uid is not None,
                                     binds=binds, chdir=folder)
     return [*prefix, *shim], private
 
@@ -241,11 +246,11 @@ def kernel_env(run: Run, environ: dict[str, str], private: Path) -> dict[str, st
     """nbgrader's environment, reduced to what a notebook needs; HOME and the data folder set."""
     env = {k: v for k, v in environ.items() if k in PASSED_ENV or k.startswith(PASSED_PREFIXES)}
     inside = run.isolation.level == "namespaces"
-    mine = KERNEL_MOUNT if inside else private  # bubblewrap's /tmp is not the sandbox user's to write
     # JPY_PARENT_PID=1: ipykernel then neither polls its parent (in the PID namespace its parent
     # is pid 1; the launcher's death kills the kernel anyway) nor prints its console banner.
     env.update(JPY_PARENT_PID="1", PATH=os.pathsep.join((str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin")),
-               HOME=str(mine / "home"), TMPDIR=str(mine / "tmp"), PYTHONNOUSERSITE="1")
+               HOME=str((KERNEL_MOUNT if inside else private) / "home"),
+               TMPDIR="/tmp" if inside else str(private / "tmp"), PYTHONNOUSERSITE="1")
     env.pop("HLCV_DATA_DIR", None)
     if run.data_file is not None:
         env["HLCV_DATA_DIR"] = str(DATA_MOUNT if inside else run.data_file.parents[1])
