@@ -123,7 +123,8 @@ def test_the_other_students_files_and_the_home_folder_are_untouched(course):
     assert digest(root / "submitted" / VICTIM / ASSIGNMENT) == course["victim_before"]
     autograded = (root / "autograded" / VICTIM / ASSIGNMENT / "two_layer_net.py").read_text()
     assert autograded == (root / "submitted" / VICTIM / ASSIGNMENT / "two_layer_net.py").read_text()
-    assert sorted(p.name for p in course["home"].iterdir()) == ["canary.txt"]
+    written = {p.name for p in course["home"].iterdir()} & {"mallory.txt", "daemon.txt"}
+    assert not written and (course["home"] / "canary.txt").read_text().startswith("canary "), written
 
 
 def test_nothing_the_kernel_started_outlives_it(course):

@@ -29,6 +29,7 @@ code with the instructor's rights, outside any sandbox. For each notebook it:
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
@@ -45,6 +46,7 @@ from ...sandbox import isolation
 from ...sandbox.child import children_of_self, kill_group, prctl_subreaper, sweep
 
 KERNEL_NAME = "hlcv-sandboxed"
+PR_SET_PDEATHSIG = 1
 SETTINGS = "settings.json"
 KERNEL_MOUNT = Path("/opt/hlcv-kernel")   # inside bubblewrap: the kernel's private folder (connection file, HOME)
 DATA_MOUNT = Path("/opt/hlcv-data")       # inside bubblewrap: HLCV_DATA_DIR (cifar10/cifar10.npz only)
@@ -180,24 +182,38 @@ def launch(argv: list[str], environ: dict[str, str]) -> int:
     connection, extra = Path(argv[1]), argv[2:]
     folder = Path.cwd().resolve()
     student = folder.parent.name if folder.parent.parent == run.course / "autograded" else folder.name
-    try:
-        prctl_subreaper()  # whatever the kernel starts and orphans comes back here to be killed
-    except (OSError, AttributeError):
-        pass
+    _die_with_nbgrader()
+    # The level first: should this launcher be killed outright, the level is still on record.
+    record = {"student": student, "folder": str(folder), **run.isolation.describe(), "timed_out": False,
+              "ended": "unknown: the launcher was killed before it could say (SIGKILL from nbgrader)"}
+    path = run.folder / "records" / f"{student}.json"
+    path.write_text(json.dumps(record, indent=1))
     private = Path(tempfile.mkdtemp(prefix=f"{student}-", dir=run.folder / "kernels"))
     try:
         work, connection_file = _private_copy(run, folder, connection, private)
         command, cwd = kernel_command(run, folder, work, connection_file, private, extra)
         env = kernel_env(run, environ, private)
-        record = _supervise(command, cwd, env, run.limits.wall_s)
+        record.update(_supervise(command, cwd, env, run.limits.wall_s))
+        path.write_text(json.dumps(record, indent=1))
     finally:
         shutil.rmtree(private, ignore_errors=True)
-    record.update(student=student, folder=str(folder), **run.isolation.describe())
-    (run.folder / "records" / f"{student}.json").write_text(json.dumps(record, indent=1))
     if record["timed_out"]:
         print(f"make autograde: {student}: the notebook ran past its limit of {run.limits.wall_s:g} s; "
               "its kernel was killed", file=sys.stderr)
     return 0
+
+
+def _die_with_nbgrader() -> None:
+    """Make this launcher the subreaper of what the kernel orphans, and have it stop (SIGTERM:
+    kill the sandbox, sweep) when nbgrader dies without shutting the kernel down."""
+    try:
+        prctl_subreaper()
+        parent = os.getppid()
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # it died before the line above
+            os.kill(os.getpid(), signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the kernel's wall-clock limit still holds
+        pass
 
 
 def _private_copy(run: Run, folder: Path, connection: Path, private: Path) -> tuple[Path, Path]:
