@@ -154,14 +154,15 @@ def namespaces_problem(uid: int | None, gid: int | None) -> str | None:
 
 
 def bwrap_prefix(bwrap: str, work_root: Path, privileged: bool, binds: Sequence[tuple[str, Path, Path]] = (),
-                 chdir: Path = Path("/")) -> list[str]:
+                 chdir: Path = Path("/"), writable_tmp: bool = False) -> list[str]:
     """bubblewrap's arguments: a read-only system, the grader's child-side code, the work root.
 
     privileged (the grader is root): no user namespace; the sandbox keeps only the capabilities
     the supervisor needs to drop the probe process to the sandbox user and to kill what it leaves.
     Otherwise bubblewrap makes a user namespace and everything inside runs as the grader's user.
     binds: more (option, source, target) mounts, option "--bind" or "--ro-bind" (the notebook
-    kernels of `make autograde`: channels/nbgrader/kernel_sandbox.py); chdir: where it starts.
+    kernels of `make autograde`: channels/nbgrader/kernel_sandbox.py); chdir: where it starts;
+    writable_tmp: the sandbox's own /tmp (a tmpfs) is writable by every user in it (mode 1777).
     """
     if privileged:
         args = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
@@ -169,7 +170,8 @@ def bwrap_prefix(bwrap: str, work_root: Path, privileged: bool, binds: Sequence[
                 "--cap-add", "CAP_KILL"]
     else:
         args = [bwrap, "--unshare-all"]
-    args += ["--die-with-parent", "--new-session", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    args += ["--die-with-parent", "--new-session", "--dev", "/dev", "--proc", "/proc",
+             *(["--perms", "1777"] if writable_tmp else []), "--tmpfs", "/tmp"]
     made: set[str] = {"/", "/dev", "/proc", "/tmp"}
     mounted: list[str] = []
 

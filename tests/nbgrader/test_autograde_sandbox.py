@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import shutil
 import sqlite3
 import subprocess
@@ -24,7 +25,7 @@ from class_course import FAKE_SCORE, STUDENTS, VICTIM, Listener, digest
 from course_helpers import channels, grades, release_notebook, submit, trimmed
 from grading_helpers import REPO, STUDENT
 from redteam_cells import HANG, attack_cell, attack_results
-from sandbox_helpers import processes_with, wait_until_gone
+from sandbox_helpers import ROOT, open_folder, processes_with, wait_until_gone, world_readable_python  # noqa: F401 (fixture)
 
 # What each attack must get at the namespaces and user levels: "blocked", or, for the two that
 # succeed inside the kernel's own sandbox, the test that checks their effect never leaves it.
@@ -222,3 +223,55 @@ def test_the_manifest_sees_changed_added_removed_and_linked_files(tmp_path):
     with pytest.raises(manifest.GraderChanged, match="make release"):
         manifest.verify(course, tmp_path)
 
+
+
+# One sandboxed kernel started the way nbgrader starts it (jupyter_client, the run's kernel spec,
+# IPC channels), by whoever runs this; prints what the kernel saw and the launcher's record.
+ONE_KERNEL = '''import json, os, sys, tempfile
+from pathlib import Path
+from autograder.sandbox import isolation
+from autograder.channels.nbgrader.kernel_sandbox import KERNEL_NAME, KernelLimits, write_run
+course, secret = Path(sys.argv[1]), sys.argv[2]
+folder = course / "autograded" / "student" / "ex2"
+folder.mkdir(parents=True)
+run = write_run(Path(tempfile.mkdtemp(dir=course)), course, isolation.resolve("auto"), KernelLimits(wall_s=60), None)
+os.environ.update(JUPYTER_PATH=str(run.kernels_path), JUPYTER_RUNTIME_DIR=str(run.folder / "runtime"))
+os.mkdir(run.folder / "runtime")
+from jupyter_client import KernelManager
+km = KernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=str(run.socket_prefix))
+km.start_kernel(cwd=str(folder))
+kc = km.client()
+kc.start_channels()
+kc.wait_for_ready(60)
+out = []
+kc.execute_interactive(f"import os; print(os.getuid(), os.path.exists({secret!r}), os.getcwd())", timeout=60,
+                       output_hook=lambda m: out.append(m["content"].get("text", "")))
+kc.stop_channels()
+km.shutdown_kernel()
+print(json.dumps({"saw": "".join(out).split(), "record": json.loads((run.folder / "records" / "student.json").read_text())}))
+'''
+
+
+@pytest.mark.skipif(not ROOT or shutil.which("setpriv") is None, reason="needs root to become another user")
+def test_a_normal_users_kernel_reaches_namespaces(open_folder):  # noqa: F811
+    """With `make autograde` run by an unprivileged user: which level does the kernel reach, does
+    it run as that user, and can it see that user's own files outside its folder?"""
+    python = world_readable_python(open_folder)
+    if python is None or not isolation.readable_by_others(REPO / "autograder" / "__init__.py"):
+        pytest.skip("no Python or checkout that other users can read, to run as another user")
+    nobody = pwd.getpwnam("nobody")
+    course = open_folder / "normal-user-course"
+    course.mkdir()
+    secret = open_folder / "normal-user-secret.txt"
+    secret.write_text("mine")
+    for path in (course, secret):
+        os.chown(path, nobody.pw_uid, nobody.pw_gid)
+    done = subprocess.run(["setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups",
+                           str(python), "-c", ONE_KERNEL, str(course), str(secret)], cwd=REPO, capture_output=True,
+                          text=True, timeout=180, env={"PATH": os.environ["PATH"], "HOME": str(course)})
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"\nas nobody: kernel at {result['record']['level']!r}; it saw uid, secret visible, cwd: {result['saw']}")
+    if result["record"]["level"] != "namespaces":
+        pytest.skip(f"unprivileged user namespaces are not available here ({result['record']['level']})")
+    assert result["saw"] == [str(nobody.pw_uid), "False", str(course / "autograded" / "student" / "ex2")], result

@@ -245,16 +245,13 @@ def kernel_command(run: Run, folder: Path, work: Path, connection_file: Path, pr
     shim = [sys.executable, "-I", "-c", SHIM, json.dumps(settings), *kernel]
     if level.level != "namespaces":
         return level.command(private, shim), work
-    # /tmp first (the folder's parents may lie under it): the kernel's own, on disk. bubblewrap's
-    # tmpfs is not the sandbox user's to write, and the grader's probes that the test cells start
-    # get a scrubbed environment without TMPDIR (torch does not import without a temporary folder).
-    # The run's socket folder after it (hence no work root below: bwrap_prefix binds that first).
-    binds = [("--bind", private / "tmp", Path("/tmp")), ("--bind", run.sockets, run.sockets),
-             ("--bind", work, folder), ("--bind", private, KERNEL_MOUNT)]
+    binds = [("--bind", work, folder), ("--bind", private, KERNEL_MOUNT)]
     if run.data_file is not None and run.data_file.is_file():
         binds.append(("--ro-bind", run.data_file, DATA_MOUNT / "cifar10" / run.data_file.name))
-    prefix = isolation.bwrap_prefix(level.bwrap, Path("/"), privileged=level.uid is not None,
-                                    binds=binds, chdir=folder)
+    # A /tmp the sandbox user can write: the grader's probes that the test cells start get a
+    # scrubbed environment without TMPDIR, and torch does not import without a temporary folder.
+    prefix = isolation.bwrap_prefix(level.bwrap, run.sockets, privileged=level.uid is not None,
+                                    binds=binds, chdir=folder, writable_tmp=True)
     return [*prefix, *shim], private
 
 
