@@ -15,16 +15,18 @@ code with the instructor's rights, outside any sandbox. For each notebook it:
    when root, no new privileges), wrapped for the level:
    - "namespaces": inside bubblewrap (isolation.bwrap_prefix): a read-only system and Python, the
      private copy mounted at the autograded folder's own path (so paths in the notebook look the
-     same), the connection file, CIFAR-10's npz read-only (the demo cells train on it; nothing the
-     kernel computes is a grade: `make gradebook` grades the submitted .py files), and the run's
-     socket folder. No network at all: the kernel's channels are unix sockets
-     (KernelManager.transport = "ipc"). Its own PID namespace: whatever it starts dies with it;
+     same), the rest of its private folder at KERNEL_MOUNT (connection file, HOME), a /tmp of its
+     own, CIFAR-10's npz read-only (the demo cells train on it; nothing the kernel computes is a
+     grade: `make gradebook` grades the submitted .py files), and the run's socket folder. No
+     network at all: the kernel's channels are unix sockets (KernelManager.transport = "ipc").
+     Its own PID namespace: whatever it starts dies with it;
    - "user" and any other level: `Isolation.command` wraps it as it wraps a probe; it runs in the
      private copy, as the sandbox user when the launcher is root;
-3. holds the whole notebook to a wall-clock limit (KernelLimits.wall_s; per cell, nbgrader's own
-   Execute.timeout interrupts), and when the kernel ends, is killed at the limit, or nbgrader
-   asks the launcher to stop (SIGTERM), kills everything the kernel left (a subreaper catches
-   whatever detached) and writes a record (level, how it ended) into the run folder; `make
+3. passes nbgrader's interrupts (SIGINT, at its per-cell Execute.timeout) on to the kernel's
+   process group, holds the whole notebook to a wall-clock limit (KernelLimits.wall_s), and when
+   the kernel ends, is killed at the limit, or nbgrader stops the launcher (SIGTERM, or its own
+   death), kills everything the kernel left (a subreaper catches whatever detached). It records
+   the level before the kernel starts and how it ended afterwards, in the run folder; `make
    autograde` keeps those records in the course for the gradebook writer's summary.
 """
 from __future__ import annotations
