@@ -59,8 +59,9 @@ grade-all: venv ## grade a class: make grade-all SUBMISSIONS=dir [OUT=reports/cl
 	$(PY) -m autograder.channels.batch $(SUBMISSIONS) $(if $(OUT),--out $(OUT)) $(if $(FORCE),--force) || \
 	  { echo "hint: see the messages above; a finished student is skipped when you run it again"; exit 1; }
 
-bench-container: venv ## full grades of the solution under real cgroup CPU/memory limits (root)
-	$(PY) bench/container_fit.py
+bench-container: venv ## full grades of the solution under real cgroup CPU/memory limits (root) [GRADER_PYTHON=venv/bin/python]
+	$(PY) bench/container_fit.py $(if $(GRADER_PYTHON),--python $(GRADER_PYTHON)) || \
+	  { echo "hint: it needs root, cgroups and CIFAR-10 (make data, or HLCV_DATA_DIR); see the message above"; exit 1; }
 
 bench-grade-all: venv ## a class of 8 graded one at a time vs in parallel: speed-up, peak memory
 	$(PY) bench/grade_all.py

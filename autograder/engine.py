@@ -22,11 +22,11 @@ import numpy as np
 
 from .catalogue import Check, Outcome, all_checks, select
 from .feedback import failure_result, grader_error_result, missing_file_result
+from .oracles.service import ORACLE
 from .results import CheckResult, GradeReport
 from .sandbox import Limits, ProbeFailure, ProbeRun, isolation, run_probe
 from .sandbox.launcher import Launcher
 from .sandbox.runner import child_env, remove_tree
-from .torchnet import torch_module
 
 @dataclass(frozen=True)
 class GradeConfig:
@@ -124,7 +124,6 @@ def grade(submission: Path, only: list[str] | None = None,
                 results[chk.id] = result
                 if check_artifacts:
                     artifacts[chk.id] = check_artifacts
-        sandbox.oracles_warmed()  # no import left running in the background while the caller goes on
     ordered = [results[c.id] for c in checks]
     metadata = _metadata(config)
     metadata["isolation"] = sandbox.describe()
@@ -169,8 +168,7 @@ class Sandbox:
         self.private_dir = Path(tempfile.mkdtemp(prefix="hlcv-grader-"))
         env = child_env(self.work_root, config.threads_per_probe)
         self.launcher = Launcher(env, self.isolation, self.work_root) if config.fork_server else None
-        self._oracle_warmup: threading.Thread | None = None
-        self._warmup_lock = threading.Lock()
+        self._oracle_warmup = threading.Event()
 
     @staticmethod
     def _protect(config: GradeConfig) -> list[str]:
@@ -196,19 +194,13 @@ class Sandbox:
         return any(self.launcher.kind_of(other.files) == kind for other in running)
 
     def warm_oracles(self) -> None:
-        """Set torch up in this process for the oracles, in a background thread (once): importing
-        it takes ~3.5 s, which the first check that compares a result would otherwise spend alone,
-        after its probe. Called when a probe first returns a result: a submission whose probes
-        all fail needs no oracle and does not wait for torch."""
-        with self._warmup_lock:
-            if self._oracle_warmup is None:
-                self._oracle_warmup = threading.Thread(target=torch_module, name="torch-warmup", daemon=True)
-                self._oracle_warmup.start()
-
-    def oracles_warmed(self) -> None:
-        """Wait for the oracles' warm-up, if one was started."""
-        if self._oracle_warmup is not None:
-            self._oracle_warmup.join()
+        """Start the oracle process (oracles/service.py: torch runs there, never in this process)
+        once: importing torch takes ~3.5 s, which the first check that compares a result would
+        otherwise spend alone, after its probe. Called when a probe first returns a result: a
+        submission whose probes all fail needs no oracle and does not start torch."""
+        if not self._oracle_warmup.is_set():
+            self._oracle_warmup.set()
+            ORACLE.start()
 
     def describe(self) -> dict[str, Any]:
         described = self.isolation.describe()
@@ -251,8 +243,8 @@ def _run_check(submission: Path, chk: Check, config: GradeConfig,
 
 def _metadata(config: GradeConfig) -> dict[str, Any]:
     versions = {"python": platform.python_version(), "numpy": np.__version__}
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        versions["torch"] = torch.__version__
+    versions.update(ORACLE.versions)  # torch's, when the oracle process ran
     return {"config": asdict(config), "versions": versions, "platform": platform.platform(),
-            "graded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+            "graded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            # False unless the caller imported it: the oracles' torch runs in their own process.
+            "torch_in_grading_process": "torch" in sys.modules}

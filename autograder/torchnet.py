@@ -1,6 +1,7 @@
-"""The grader's own torch pieces, shared by the parent (oracles, Q4b scoring) and the child (the
-grader's model inside Q4b's probes): torch set up the same way everywhere, a Linear/ReLU stack
-built from Layer messages, and its forward pass. Imports torch only when called."""
+"""The grader's own torch pieces, shared by the oracle process (oracles, Q4b scoring; never the
+grading parent) and the child (the grader's model inside Q4b's probes): torch set up the same way
+everywhere, a Linear/ReLU stack built from Layer messages, and its forward pass. Imports torch only
+when called."""
 from __future__ import annotations
 
 from .sandbox.exchange import Layer

@@ -1,9 +1,9 @@
 """Where the memory of a process tree goes: PSS per role, sampled from /proc while it runs.
 
 Roles, by command line and parent: the run_autograder shell, the channel (run.py), the grading
-parent, each fork server ("numpy", "torch") and the probe children (forked from a server or
-spawned). PSS splits pages shared after a fork among the processes that share them, so the sum
-over roles is the memory the tree really holds.
+parent, the oracle process, each fork server ("numpy", "torch") and the probe children (forked
+from a server or spawned). PSS splits pages shared after a fork among the processes that share
+them, so the sum over roles is the memory the tree really holds.
 """
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ def role(process: psutil.Process) -> str:
         return f"probe children ({kind})" if forked else f"fork server ({kind})"
     if "child.py" in line:
         return "probe children (spawned)"
+    if "oracles/server.py" in line:
+        return "oracle process"
     if "autograder grade" in line:
         return "grading parent"
     if "channels.gradescope.run" in line:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+from pathlib import Path
 
 import numpy as np
 
@@ -41,6 +42,91 @@ def features(images: np.ndarray, mean: np.ndarray, block: int = 4096) -> np.ndar
         out[start:start + block] = flat[start:start + block]
     out -= mean
     return out
+
+
+class FeatureRows:
+    """uint8 images (N, 32, 32, 3) seen as the (N, 3072) rows ``features`` gives, converted only
+    when rows are taken, so a training holds its minibatch as floats, never the whole set
+    (49,000 rows are 602 MB as float32, the uint8 images 147 MB and memory-mapped).
+
+    ``X[idx]``, ``X[a:b]``, ``X[idx, :]``, ``X.take(idx, axis=0)``, ``X.dot(W)``, ``X @ W``, ``len(X)``,
+    ``X.shape``, ``X.dtype`` and iteration work row by row, with the same numbers ``features`` gives.
+    Anything else (``np.asarray(X)``, ``X.mean(0)``, ``X.T``...) builds the whole array once and
+    keeps it, so any numpy use works, at the memory cost of a full copy.
+    """
+
+    def __init__(self, images: np.ndarray, mean: np.ndarray, block: int = 4096):
+        self._flat = images.reshape(len(images), -1)            # (N, 3072) uint8, a view
+        self._mean = mean                                        # (3072,)
+        self._block = block
+        self._whole: np.ndarray | None = None
+        self.shape = (len(images), NUM_FEATURES)
+        self.dtype, self.ndim, self.size = mean.dtype, 2, len(images) * NUM_FEATURES
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, key):
+        rows, columns = key if isinstance(key, tuple) and len(key) == 2 else (key, slice(None))
+        taken = self._flat[rows].astype(self.dtype) - self._mean  # (B, 3072) or (3072,)
+        return taken[..., columns]
+
+    def __iter__(self):
+        for start in range(0, len(self), self._block):
+            yield from self[start:start + self._block]
+
+    def take(self, indices, axis: int = 0) -> np.ndarray:
+        return self[np.asarray(indices)] if axis == 0 else np.asarray(self).take(indices, axis=axis)
+
+    def dot(self, other: np.ndarray) -> np.ndarray:
+        """(N, 3072) @ other (3072, ...), a block of rows at a time."""
+        return np.concatenate([self[start:start + self._block] @ other
+                               for start in range(0, len(self), self._block)])
+
+    __matmul__ = dot
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        if self._whole is None:
+            self._whole = features(self._flat, self._mean, self._block)
+        return self._whole if dtype is None else self._whole.astype(dtype)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(np.asarray(self), name)
+
+
+def write_split(folder: os.PathLike, data_dir: str | os.PathLike | None = None) -> dict[str, Path]:
+    """The exercise's split as uint8 .npy files in ``folder``, streamed from the stored file (never
+    all in memory): x_train/y_train (the first 49,000), x_val/y_val (the next 1,000), x_test/y_test,
+    and mean_image (3072,) float32 of x_train. Returns {key: path}; read them with mmap_mode="r"."""
+    path = store.require_npz(data_dir)
+    files = split_files(folder)
+    with zipfile.ZipFile(path) as zf:
+        labels = _read_whole(zf, "y_train", path)
+        end = NUM_TRAINING + NUM_VALIDATION
+        np.save(files["y_train"], labels[:NUM_TRAINING])
+        np.save(files["y_val"], labels[NUM_TRAINING:end])
+        y_test = _read_whole(zf, "y_test", path)
+        np.save(files["y_test"], y_test)
+        sizes = {"x_train": NUM_TRAINING, "x_val": NUM_VALIDATION, "x_test": len(y_test)}
+        for key, parts in (("x_train", ("x_train", "x_val")), ("x_test", ("x_test",))):
+            outputs = [np.lib.format.open_memmap(files[p], "w+", np.uint8, (sizes[p], *IMAGE_SHAPE))
+                       for p in parts]
+            _fill_rows(zf, key, path, [out.reshape(len(out), -1) for out in outputs])
+            for out in outputs:
+                out.flush()
+            del outputs
+    np.save(files["mean_image"], mean_image(np.load(files["x_train"], mmap_mode="r")))
+    return files
+
+
+SPLIT_KEYS = ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test", "mean_image")
+
+
+def split_files(folder: os.PathLike) -> dict[str, Path]:
+    """Where write_split puts each array of the split in ``folder``."""
+    return {k: Path(folder) / f"cifar_{k}.npy" for k in SPLIT_KEYS}
 
 
 def load_raw(data_dir: str | os.PathLike | None = None) -> dict[str, np.ndarray]:

@@ -77,6 +77,8 @@ FINITE_DIFFERENCES_W2 = (
     "            step[index] = 1e-5\n"
     '            grads["W2"][index] = (value(W2 + step) - value(W2 - step)) / 2e-5')
 SGD, DRAWS = "Q3a.sgd_update", "Q3a.minibatches_and_histories"
+TRAIN_ACC = "train_acc = (self.predict(X_batch) == y_batch).mean()"
+VAL_ACC = "val_acc = (self.predict(X_val) == y_val).mean()"
 
 FORWARD_AND_LOSS = [
     Mutant("returns_logits_not_probabilities", NET, [(RETURN_PROBS, "if y is None:\n            return a2 @ W2 + b2")],
@@ -104,7 +106,8 @@ FORWARD_AND_LOSS = [
            feedback={"Q1a.predict_labels": "expected shape"}),
     Mutant("forward_without_b2", NET, [("z3 = a2 @ W2 + b2 ", "z3 = a2 @ W2 ")],
            lose=["Q1a.hidden_probabilities", "Q1c", "Q2d"], keep=["Q1b", "Q3a"],
-           feedback={"Q1a.hidden_probabilities": "add both biases", "Q1b.hidden_loss": "your own probabilities"}),
+           feedback={"Q1a.hidden_probabilities": "add both biases", "Q1b.hidden_loss": "known mistake (no b2",
+                     "Q2d.gradients": "no b2 in the output layer"}),
     Mutant("loss_sum_instead_of_mean", NET, [(DATA_LOSS, DATA_LOSS.replace(".mean()", ".sum()"))],
            lose=["Q1b"], feedback={"Q1b.toy_loss": "the mean over the N samples", "Q2d.gradients": "Q1b"}),
     Mutant("half_reg_penalty", NET, [(REG_LOSS, REG_LOSS.replace("reg * (", "0.5 * reg * ("))],
@@ -119,6 +122,20 @@ FORWARD_AND_LOSS = [
            lose=["Q1b"], feedback={"Q1b.regularisation": "relative error"}),
     Mutant("loss_without_log", NET, [(DATA_LOSS, "data_loss = -probs[np.arange(N), y].mean()")],
            lose=["Q1b"], feedback={"Q1b.toy_loss": "-mean(log probs"}),
+    # One misunderstanding carried through the loss and its gradient: a recognised loss mistake,
+    # so the gradient of that loss keeps Q2d (checks/upstream.py) and the mistake costs Q1b only.
+    Mutant("half_penalty_in_loss_and_gradient", NET,
+           [(REG_LOSS, REG_LOSS.replace("reg * (", "0.5 * reg * (")),
+            (GRAD_W2, GRAD_W2.replace("(2.0 * reg)", "reg")), (GRAD_W1, GRAD_W1.replace("(2.0 * reg)", "reg"))],
+           lose=["Q1b"], feedback={"Q1b.regularisation": "no factor 1/2", "Q2d.gradients": "penalty halved"}),
+    Mutant("summed_loss_and_its_gradient", NET,
+           [(DATA_LOSS, DATA_LOSS.replace(".mean()", ".sum()")), (DZ3_SCALE, "pass  # the loss is a sum")],
+           lose=["Q1b"], feedback={"Q1b.toy_loss": "the mean over the N samples", "Q2d.gradients": "summed over"}),
+    Mutant("biases_regularised_in_loss_and_gradient", NET,
+           [(REG_LOSS, REG_LOSS.replace("np.sum(W2 * W2))", "np.sum(W2 * W2) + np.sum(b1 * b1) + np.sum(b2 * b2))")),
+            (GRAD_B2, GRAD_B2 + " + (2.0 * reg) * b2"), (GRAD_B1, GRAD_B1 + " + (2.0 * reg) * b1")],
+           lose=["Q1b.hidden_loss", "Q1b.regularisation"],
+           feedback={"Q1b.regularisation": "biases are not regularised", "Q2d.gradients": "biases regularised"}),
     Mutant("hard_coded_toy_loss_and_no_penalty", NET,
            [("loss = float(data_loss + reg_loss)", "loss = 1.30378789133 if X.shape == (5, 4) else float(data_loss)")],
            lose=["Q1b.toy_loss", "Q1b.hidden_loss", "Q1b.regularisation"], feedback={"Q1b.toy_loss": "hard-coded"}),
@@ -224,6 +241,10 @@ TRAINING = [
     Mutant("labels_drawn_apart_from_images", NET,
            [("y_batch = y[idx] ", "y_batch = y[np.random.choice(num_train, batch_size)] ")],
            lose=["Q3a.toy_training"], feedback={"Q3a.toy_training": "the bug is in train()"}),
+    Mutant("train_history_of_error_rates", NET, [(TRAIN_ACC, TRAIN_ACC.replace("==", "!="))],
+           lose=[DRAWS], feedback={DRAWS: "error rate of predict(X_batch)"}),
+    Mutant("validation_history_of_error_rates", NET, [(VAL_ACC, VAL_ACC.replace("==", "!="))],
+           lose=[DRAWS], feedback={DRAWS: "error rate of predict(X_val)"}),
     Mutant("histories_every_iteration", NET, [("if it % iterations_per_epoch == 0:", "if True:")],
            lose=[DRAWS, SGD], feedback={DRAWS: "one per epoch"}),
     Mutant("chain_rule_gradient_without_inner_2", CHAIN, [("return 4.0 * x * (W.T @ y)", "return 2.0 * x * (W.T @ y)")],

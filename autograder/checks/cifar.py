@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from datasets.cifar10 import NUM_FEATURES as INPUT_SIZE, NUM_TRAINING, NUM_VALIDATION
+from datasets.cifar10 import NUM_FEATURES as INPUT_SIZE, NUM_TRAINING
 from ..catalogue import Outcome
 from ..sandbox import TOY, TRAINING
 from ..sandbox.exchange import CifarData, Nothing
@@ -45,33 +45,25 @@ def accuracy_fraction(accuracy: float, zero_at: float, full_at: float) -> float:
     return float(np.clip((accuracy - zero_at) / (full_at - zero_at), 0.0, 1.0))
 
 
-SPLIT_KEYS = ("x_train", "y_train", "x_val", "y_val", "x_test", "y_test", "mean_image")
 _SPLIT_LOCK = threading.Lock()
 
 
 def cifar_split(folder: Path) -> dict[str, np.ndarray]:
     """The exercise's split as stored (uint8 images), memory-mapped from `folder` (the grade's
-    private folder; written there on first use): x_train/y_train (49,000), x_val/y_val (training
-    images 49,000-49,999), x_test/y_test (10,000) and the training mean image (3072,) float32.
+    private folder; written there on first use, streamed from the data file): x_train/y_train
+    (49,000), x_val/y_val (training images 49,000-49,999), x_test/y_test (10,000) and the training
+    mean image (3072,) float32.
 
     Memory-mapped, so the two trainings' checks share one copy and the parent holds the images
     in the page cache, which the kernel can reclaim, not in its own memory. Read by the parent only.
     """
-    from datasets import load_raw
-    from datasets.cifar10 import mean_image
+    from datasets.cifar10 import split_files, write_split
 
     with _SPLIT_LOCK:
-        if not all((folder / f"cifar_{k}.npy").is_file() for k in SPLIT_KEYS):
-            raw = load_raw()
-            end = NUM_TRAINING + NUM_VALIDATION
-            arrays = {"x_train": raw["x_train"][:NUM_TRAINING], "y_train": raw["y_train"][:NUM_TRAINING],
-                      "x_val": raw["x_train"][NUM_TRAINING:end], "y_val": raw["y_train"][NUM_TRAINING:end],
-                      "x_test": raw["x_test"], "y_test": raw["y_test"]}
-            arrays["mean_image"] = mean_image(arrays["x_train"])
-            for key, array in arrays.items():
-                np.save(folder / f"cifar_{key}.npy", array)
-            del raw, arrays
-    return {k: np.load(folder / f"cifar_{k}.npy", mmap_mode="r") for k in SPLIT_KEYS}
+        files = split_files(folder)
+        if not all(path.is_file() for path in files.values()):
+            files = write_split(folder)
+    return {k: np.load(path, mmap_mode="r") for k, path in files.items()}
 
 
 def data_missing_outcome() -> Outcome | None:

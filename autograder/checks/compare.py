@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..oracles.numerical import relative_error
+from ..sandbox import ProbeFailure
 
 
 @dataclass
@@ -15,13 +16,30 @@ class Comparison:
     error: float = float("nan")
 
 
+def plain(value, what: str, shape: tuple | None = None) -> np.ndarray:
+    """A probe's array as a plain float64 ndarray (a copy): its type exactly np.ndarray (no subclass,
+    whose __eq__ or __array_function__ could answer anything), a numeric dtype, and `shape` when
+    given. Anything else ends the check as the student's failure, with a message naming it.
+
+    The probes and the transport already refuse subclasses and object arrays; this is the last
+    gate before a comparison, so no check depends on every path before it.
+    """
+    if type(value) is not np.ndarray or value.dtype.kind not in "iuf":
+        kind = type(value).__name__ if type(value) is not np.ndarray else f"an array of dtype {value.dtype}"
+        raise ProbeFailure("bad_return", f"returned {kind} for {what}; expected a plain numpy array of numbers")
+    if shape is not None and value.shape != tuple(shape):
+        raise ProbeFailure("bad_return", f"returned shape {value.shape} for {what}; expected {tuple(shape)}")
+    return np.array(value, dtype=np.float64)
+
+
 def close(name: str, got: np.ndarray, expected: np.ndarray, tol: float) -> Comparison:
-    """Shape first, then finiteness of both sides, then the exercise's relative error against `tol`.
+    """Type first (plain()), then shape, then finiteness of both sides, then the exercise's relative
+    error against `tol`.
 
     A non-finite value never matches, not even the same NaN on the expected side: an expected
     value derived from the student's own results (a NaN gradient, say) must not let anything pass.
     """
-    got = np.asarray(got, dtype=np.float64)
+    got = plain(got, name)
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape:
         return Comparison(False, f"{name}: expected shape {expected.shape}, got {got.shape}")

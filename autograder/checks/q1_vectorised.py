@@ -17,7 +17,7 @@ from ..oracles import torch_oracle
 from ..sandbox import TOY
 from ..sandbox.exchange import LineCounts, Vectorisation
 from .cases import NetCase, hidden_case
-from .compare import close
+from .compare import close, plain
 
 FILES = ("two_layer_net.py",)
 SIZES = (400, 64, 32, 10)  # (N, D, H, C) of the large batch
@@ -52,12 +52,13 @@ def vectorised(ctx) -> Outcome:
     case = hidden_case(ctx.rng("vectorised"), SIZES, "vectorisation net", avoid_kinks=False)
     small = NetCase("small batch", case.params, case.X[:N_SMALL], case.y[:N_SMALL])
     got = ctx.probe("two_layer_net.vectorisation", vectorisation_inputs([small, case]), TOY.scaled(wall_s=30.0))
-    lines_small, lines_large = got.lines
+    lines_small, lines_large = (int(n) for n in plain(np.array(got.lines), "the line counts", (2,)))
+    seconds = plain(np.array(got.seconds), "the timings", (2,))
     extra = lines_large - lines_small
     what = "the forward pass loss(X)" if got.forward_only else "loss(X, y)"
     details = (f"{what} ran {lines_small} lines of your code for N={N_SMALL} and {lines_large} for "
                f"N={SIZES[0]} ({extra:+d}; limit +{MAX_EXTRA_LINES}); it took "
-               f"{got.seconds[0] * 1e3:.2f} ms and {got.seconds[1] * 1e3:.2f} ms")
+               f"{seconds[0] * 1e3:.2f} ms and {seconds[1] * 1e3:.2f} ms")
     if got.forward_only:
         details += "\n(the backward pass raised, so only the forward pass was measured; see Q2d)"
     right, wrong = _right_parts(got, case)

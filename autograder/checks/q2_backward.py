@@ -1,13 +1,15 @@
 """Q2d (two_layer_net.py): the backward pass, one parameter at a time.
 
-Each parameter's gradient is compared with two oracles on the toy net and on hidden nets:
-the centred-difference gradient of the student's *own* loss (is the backward consistent with the
-forward?) and torch autograd on the same weights (is it the gradient of the right loss?). Telling
-the two apart tells the student where the bug is. A gradient that differentiates the student's
-own loss correctly earns its points even when that loss is off: the loss's mistake is Q1b's, and
-one mistake should cost one question. A wrong gradient that matches a known bug (oracles/known_bugs)
-is named. A gradient whose work grows with the number of weights (a Python loop over parameter
-entries, such as finite differences inside loss()) is not backpropagation and earns nothing.
+Each parameter's gradient is compared with torch autograd on the same weights, on the toy net and
+on hidden nets. A gradient that differs from it earns its points only when the student's loss is
+the exercise's loss with recognised mistakes (checks/upstream.py: reproduced by the grader at the
+given weights, at each weight moved by +-h, at other inputs and at other labels) and the gradient
+is that loss's gradient: the loss's mistake is Q1b's, and one mistake should cost one question. A
+gradient of a made-up loss (constant, label-free, data-free, another function) earns nothing, and
+the feedback says why. The centred differences of the student's own loss tell the student where
+a bug is; a wrong gradient that matches a known bug (oracles/known_bugs) is named. A loss() that
+evaluates the loss once per weight (finite differences inside loss()) is not backpropagation and
+earns nothing.
 """
 from __future__ import annotations
 
@@ -16,12 +18,14 @@ import numpy as np
 from ..catalogue import Outcome, check
 from ..oracles import torch_oracle
 from ..oracles.known_bugs import gradient_bugs
-from ..oracles.numerical import STEP, centred_difference, norm_relative_error, perturbations
+from ..oracles.numerical import gradient_from_perturbations, norm_relative_error
 from ..sandbox import TOY
+from ..sandbox.exchange import GradientCheckInputs
 from .cases import all_cases, hidden_case
-from .compare import close
+from .compare import close, plain
 from .diagnose import name_gradient_bug
 from .q1_vectorised import vectorisation_inputs
+from .upstream import LossSamples, recognise_loss
 
 FILES = ("two_layer_net.py",)
 PARAMS = ("W1", "b1", "W2", "b2")
@@ -33,42 +37,47 @@ HINTS = {
     "W2": "dW2 = a2^T dz3 + 2 * reg * W2, with dz3 = (probs - one_hot(y)) / N",
     "b2": "db2 = dz3.sum(axis=0): shape (C,)",
 }
-# (N, D, H, C) of two nets whose weights differ ~50-fold in number: backpropagation runs the same
-# lines for both; a loop over the entries of W1 or W2 runs >= 1,900 more; a loop over the hidden
-# units or classes (+44, +41) runs far fewer than the limit.
-LOOP_SIZES = ((6, 5, 4, 3), (6, 40, 48, 44))
-MAX_EXTRA_LINES = 500
+MADE_UP_HINT = "make loss(X, y, reg) compute the exercise's loss (Q1b), then backpropagate through it (Q2a-c)"
+# (N, D, H, C) of two nets with the same N and C whose weights differ ~60-fold in number.
+# Backpropagation evaluates the loss (numpy's exp/log) the same number of times for both, and so do
+# loops over samples, activations or classes (Q1c's concern); finite differences over the entries
+# of W1, b1 or W2 evaluate it >= 176 more times.
+LOOP_SIZES = ((6, 5, 4, 3), (6, 40, 48, 3))
+MAX_EXTRA_EVALUATIONS = 60
 
 
-def _numerical(params, loss_plus, loss_minus) -> dict[str, np.ndarray]:
-    grads = {k: np.zeros_like(v) for k, v in params.items()}
-    diffs = centred_difference(loss_plus, loss_minus, STEP)
-    for i, (name, index, _, _) in enumerate(perturbations(params, STEP)):
-        grads[name][index] = diffs[i]
-    return grads
+def _other_points(case) -> tuple[np.ndarray, np.ndarray]:
+    """Other inputs (N, D) and other labels (N,): a loss that uses X and y changes at both."""
+    C = case.params["W2"].shape[1]
+    return 0.5 * case.X[::-1], (case.y + 1) % C
 
 
 @check("Q2d", points=5.0, files=FILES, time_limit_s=30.0)
 def gradients(ctx) -> Outcome:
-    """grads match centred differences of your loss and torch autograd, per parameter (1.25 points each)"""
+    """grads match torch autograd, or the gradient of your loss's recognised mistake, per parameter (1.25 points each)"""
     failures: dict[str, str] = {}
     named: dict[str, tuple[str, str]] = {}
     notes: set[str] = set()
     lines: list[str] = []
     worst: dict[str, float] = {}
+    made_up = ""
     for case in all_cases(ctx.rng("cases")):
         reg = 0.05 if case.name.startswith("the exercise") else 0.1
-        got = ctx.probe("two_layer_net.gradient_check", case.with_reg(reg), TOY.scaled(wall_s=30.0))
+        other_X, other_y = _other_points(case)
+        got = ctx.probe("two_layer_net.gradient_check", GradientCheckInputs(case.with_reg(reg), other_X, other_y),
+                        TOY.scaled(wall_s=30.0))
         if got.autodiff_modules:
             return Outcome.failed(f"two_layer_net.py uses {', '.join(got.autodiff_modules)}: the numpy "
                                   "part must compute its gradients by hand, with numpy only",
                                   "Derive the backward pass (Q2a-c) and write it with numpy; PyTorch is "
                                   "Question 4's tool.", autodiff_modules=got.autodiff_modules)
-        numeric = _numerical(case.params, got.loss_plus, got.loss_minus)
+        samples = LossSamples(got.loss, plain(got.loss_plus, "the loss at params + h"),
+                              plain(got.loss_minus, "the loss at params - h"), got.loss_other_X, got.loss_other_y)
+        numeric = gradient_from_perturbations(case.params, samples.plus, samples.minus)
         truth = torch_oracle.two_layer_net(case.params, case.X, case.y, reg)["grads"]
-        bugs = None
+        bugs, match = None, None
         for name in PARAMS:
-            student = got.grads[name]
+            student = plain(got.grads[name], f"grads[{name!r}]")
             vs_truth = close(f"grads[{name!r}] vs torch autograd ({case.name})", student, truth[name], AUTOGRAD_TOL)
             comparable = student.shape == truth[name].shape and bool(np.all(np.isfinite(student)))
             consistency = norm_relative_error(student, numeric[name]) if comparable else float("inf")
@@ -82,9 +91,16 @@ def gradients(ctx) -> Outcome:
                     notes.add(f"grads[{name!r}] is the exercise's true gradient, but not the gradient of "
                               "your own loss: the loss itself is off (see Q1b)")
                 continue
-            if comparable and consistency <= NUMERICAL_TOL:
-                notes.add(f"grads[{name!r}] differentiates your own loss correctly, but that loss differs "
-                          "from the exercise's (see Q1b), so it differs from torch autograd; credited here")
+            match = match or recognise_loss(samples, case.params, case.X, case.y, reg, other_X, other_y)
+            if comparable and match.variant is not None and not match.variant.exact and \
+                    norm_relative_error(student, match.numeric[name]) <= NUMERICAL_TOL:
+                notes.add(f"grads[{name!r}] is the gradient of your loss, which is the exercise's with a known "
+                          f"mistake ({match.variant.describe()}; see {match.variant.questions()}): credited here")
+                continue
+            if comparable and consistency <= NUMERICAL_TOL and match.variant is None:
+                made_up = made_up or match.reason
+                failures[name] = (f"{vs_truth.message}; it is the gradient of your own loss, but {match.reason}, "
+                                  "so Q2d checks it against the exercise's loss")
                 continue
             failures[name] = vs_truth.message if not comparable else (
                 f"{vs_truth.message}; it is not the gradient of your own loss either "
@@ -96,7 +112,12 @@ def gradients(ctx) -> Outcome:
     loops = _parameter_loops(ctx)
     if loops:
         return Outcome.failed(loops, "\n".join(lines) + "\nHint: backpropagate: each gradient is a "
-                              "few matrix products (Q2a-c), with no loop over the entries of W1 or W2")
+                              "few matrix products (Q2a-c), evaluated once, with no loss evaluation per "
+                              "entry of W1 or W2")
+    return _outcome(failures, named, notes, lines, worst, made_up)
+
+
+def _outcome(failures: dict, named: dict, notes: set, lines: list, worst: dict, made_up: str) -> Outcome:
     passed = [name for name in PARAMS if name not in failures]
     details = "\n".join(lines)
     if notes:
@@ -109,6 +130,10 @@ def gradients(ctx) -> Outcome:
     if first is None:
         feedback = "all four gradients right" + (" (a note on your loss: see below)" if notes else "")
         hint = sorted(notes)[0] if notes else ""
+    elif made_up and first not in named:
+        feedback = (f"{len(passed)}/4 gradients right; {made_up}, so Q2d checks your gradients against the "
+                    "exercise's loss (torch autograd)")
+        hint = MADE_UP_HINT
     else:
         feedback = f"{len(passed)}/4 gradients right; " + (named[first][0] if first in named else failures[first])
         hint = named[first][1] if first in named else HINTS[first]
@@ -118,14 +143,17 @@ def gradients(ctx) -> Outcome:
 
 
 def _parameter_loops(ctx) -> str:
-    """A sentence when loss(X, y)'s work grows with the number of weights; "" otherwise."""
+    """A sentence when loss(X, y) evaluates the loss more often for a net with more weights; "" otherwise."""
     rng = ctx.rng("loops")
     nets = [hidden_case(rng, sizes, f"net {sizes}", avoid_kinks=False) for sizes in LOOP_SIZES]
     got = ctx.probe("two_layer_net.vectorisation", vectorisation_inputs(nets), TOY.scaled(wall_s=30.0))
-    extra = got.lines[1] - got.lines[0]
-    if got.forward_only or extra <= MAX_EXTRA_LINES:
+    if got.forward_only:
+        return ""
+    calls = plain(np.array(got.exp_log_calls), "the loss evaluations per net", (len(LOOP_SIZES),)).astype(int)
+    extra = calls[1] - calls[0]
+    if extra <= MAX_EXTRA_EVALUATIONS:
         return ""
     (_, D0, H0, C0), (_, D1, H1, C1) = LOOP_SIZES
-    return (f"not backpropagation: loss(X, y) ran {extra} more lines for a net with {D1 * H1 + H1 * C1} "
-            f"weights than for one with {D0 * H0 + H0 * C0} (same N): it loops over the entries of the "
-            "parameters (finite differences inside loss()?)")
+    return (f"not backpropagation: loss(X, y) called numpy's exp/log {calls[1]} times for a net with "
+            f"{D1 * H1 + H1 * C1} weights and {calls[0]} times for one with {D0 * H0 + H0 * C0} (same N and C): "
+            "it evaluates the loss once per weight (finite differences inside loss()?)")

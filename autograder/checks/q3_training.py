@@ -15,6 +15,7 @@ from ..sandbox.exchange import Net, SgdSteps, Training
 from .cases import hidden_case, toy_case
 from .compare import close, summary
 from .diagnose import describe_schedule, expected_schedule, fitted_steps
+from .history_values import history_problems
 from .minibatch_rows import minibatch_problems
 
 FILES = ("two_layer_net.py",)
@@ -95,7 +96,7 @@ def sgd_update(ctx) -> Outcome:
 
 @check("Q3a", points=1.0, files=FILES)
 def minibatches_and_histories(ctx) -> Outcome:
-    """Each iteration draws batch_size random rows with replacement; accuracies are recorded once per epoch"""
+    """Each iteration draws batch_size random rows with replacement; each epoch records the current accuracies"""
     rng = ctx.rng("histories")
     case = hidden_case(rng, (20, 6, 5, 3), "history net")
     val = hidden_case(rng, (20, 6, 5, 3), "validation")
@@ -110,16 +111,23 @@ def minibatches_and_histories(ctx) -> Outcome:
     if got.histories.loss_history.size != num_iters:
         problems.append(f"loss_history has {got.histories.loss_history.size} entries; expected one per "
                         f"iteration ({num_iters})")
-    epochs = num_iters // (case.X.shape[0] // batch_size)
+    iterations_per_epoch = case.X.shape[0] // batch_size
+    epochs = num_iters // iterations_per_epoch
     for key in ("train_acc_history", "val_acc_history"):
         history = getattr(got.histories, key)
         if history.size != epochs:
             problems.append(f"{key} has {history.size} entries; expected one per epoch ({epochs})")
         elif not np.all((history >= 0) & (history <= 1)):
             problems.append(f"{key} holds values outside [0, 1]: record accuracy as a fraction")
+    if not problems:
+        problems = history_problems(got, case.y, val.y, iterations_per_epoch)
+        if problems and not hint:
+            hint = ("keep the given once-per-epoch block: it records the accuracy of the model as it stands, "
+                    "(self.predict(X_batch) == y_batch).mean() and (self.predict(X_val) == y_val).mean()")
     if problems:
         return Outcome.failed(problems[0], "\n".join(problems) + (f"\nHint: {hint}" if hint else ""),
                               hint=hint)
     return Outcome.passed("fresh random minibatches with replacement; per-epoch histories as expected",
                           f"{num_iters} minibatches of {batch_size} rows from {case.X.shape[0]}, "
-                          "drawn anew each iteration, with replacement, covering every row")
+                          "drawn anew each iteration, with replacement, covering every row; every history "
+                          "entry is the accuracy of predict() on that epoch's minibatch or on X_val")

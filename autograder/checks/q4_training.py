@@ -1,15 +1,12 @@
 """Q4b (mlp.py + hyperparams.py): the training loop, evaluate(), and accuracy on CIFAR-10."""
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
 from ..catalogue import Outcome, check
 from ..oracles import torch_oracle
 from ..sandbox import TORCH
 from ..sandbox.exchange import Evaluation, Layer, TrainedMlp, TwoSteps
-from ..torchnet import layers_of, linear_layers, linear_relu_forward, torch_module
 from .cifar import CifarTraining, WeightsProblem, mlp_macs, train_and_score
 from .compare import close, summary
 
@@ -20,28 +17,6 @@ FULL_AT, ZERO_AT = 0.50, 0.42
 # The solution's settings ([200, 200], 7 epochs) use 2.3e11, ~20-25 s on one core.
 MAX_MACS = 3.0e11
 TIME_LIMIT_S = 150.0
-
-
-def _grader_steps(start: list[Layer], images, labels, optimizer: dict, lr: float, decay: float):
-    """Two steps of the student's optimizer class on the grader's own Linear/ReLU stack."""
-    torch = torch_module()
-    layers = linear_layers(start)
-    cls = getattr(torch.optim, optimizer["name"], None)
-    if cls is None or not isinstance(cls, type) or not issubclass(cls, torch.optim.Optimizer):
-        return None, f"make_optimizer() returned {optimizer['name']}, not an optimizer of torch.optim"
-    accepted = inspect.signature(cls).parameters
-    kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in optimizer["settings"].items()
-              if k in accepted and k not in ("params", "lr")}
-    opt = cls(layers.parameters(), lr=lr, **kwargs)
-    x = torch.tensor(images, dtype=torch.float32).reshape(len(images), -1)
-    y = torch.tensor(labels.astype(np.int64))
-    for _ in range(2):
-        opt.zero_grad()
-        torch.nn.functional.cross_entropy(linear_relu_forward(layers, x), y).backward()
-        opt.step()
-        for group in opt.param_groups:
-            group["lr"] *= decay
-    return layers_of(layers), ""
 
 
 @check("Q4b", points=1.0, files=FILES, time_limit_s=60.0)
@@ -64,7 +39,7 @@ def two_training_steps(ctx) -> Outcome:
     if not abs(float(optimizer["settings"].get("weight_decay", 0.0)) - wd) <= 1e-12:  # NaN fails too
         return Outcome.failed("make_optimizer() ignores weight_decay: pass it to the optimizer",
                               f"optimizer: {optimizer}")
-    expected, problem = _grader_steps(start, images, labels, optimizer, lr, decay)
+    expected, problem = torch_oracle.grader_steps(start, images, labels, optimizer, lr, decay)
     if expected is None:
         return Outcome.failed(problem, f"optimizer: {optimizer}")
     comparisons = []
@@ -118,10 +93,8 @@ def evaluation(ctx) -> Outcome:
 
 
 def _predict(got: TrainedMlp, settings: dict, images: np.ndarray, mean: np.ndarray) -> np.ndarray:
-    """The trained Linear layers loaded into the grader's own Linear/ReLU stack: argmax of its
-    logits on the normalised images, (N,)."""
-    import torch
-
+    """The trained Linear layers loaded into the grader's own Linear/ReLU stack (in the oracle
+    process): argmax of its logits on the normalised images, (N,)."""
     widths = [3072, *settings["hidden_layers"], 10]
     expected = [(b, a) for a, b in zip(widths[:-1], widths[1:])]
     shapes = [tuple(layer.weight.shape) for layer in got.layers]
@@ -129,13 +102,7 @@ def _predict(got: TrainedMlp, settings: dict, images: np.ndarray, mean: np.ndarr
         raise WeightsProblem(f"your trained model's Linear layers have weight shapes {shapes}; the "
                              f"grader rebuilds hidden_layers={settings['hidden_layers']} as Linear/ReLU "
                              f"layers of shapes {expected} (see Q4a)")
-    layers = linear_layers(got.layers)
-    predictions = []
-    with torch.no_grad():
-        for start in range(0, len(images), 1000):
-            x = torch_oracle.cifar_images(images[start:start + 1000])      # (B, 3, 32, 32)
-            predictions.append(linear_relu_forward(layers, x).argmax(dim=1).numpy())
-    return np.concatenate(predictions)
+    return torch_oracle.mlp_predictions(got.layers, images)
 
 
 SPEC = CifarTraining("hyperparams.mlp", "mlp_training.cifar_training",

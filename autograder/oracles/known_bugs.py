@@ -3,13 +3,16 @@
 Each entry is what a student's grads[name] equals when the backward pass has that one mistake
 (a missing 2 * reg * W term, a ReLU mask from the wrong quantity, a bias summed over the wrong
 axis, ...). Computed in float64 numpy from the same formulas as the exercise's derivation
-(Q2a-c); the true gradient itself comes from torch autograd (torch_oracle).
+(Q2a-c), built on the grader's reference net (reference_net.py); the true gradient itself
+comes from torch autograd (torch_oracle).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+
+from .reference_net import backward
 
 
 @dataclass(frozen=True)
@@ -22,20 +25,12 @@ class KnownBug:
 
 def gradient_bugs(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, reg: float) -> list[KnownBug]:
     """Every known wrong gradient of params W1 (D, H), b1 (H,), W2 (H, C), b2 (C,) at X (N, D), y (N,)."""
-    W1, b1, W2, b2 = (np.asarray(params[k], dtype=np.float64) for k in ("W1", "b1", "W2", "b2"))
+    net = backward(params, X, y, reg)
     X = np.asarray(X, dtype=np.float64)
     N = X.shape[0]
-    z2 = X @ W1 + b1                                       # (N, H)
-    a2 = np.maximum(z2, 0.0)                               # (N, H)
-    z3 = a2 @ W2 + b2                                      # (N, C)
-    probs = np.exp(z3 - z3.max(axis=1, keepdims=True))
-    probs /= probs.sum(axis=1, keepdims=True)              # (N, C)
-    dz3 = probs.copy()
-    dz3[np.arange(N), y] -= 1.0
-    dz3 /= N                                               # (N, C)
-    da2 = dz3 @ W2.T                                       # (N, H)
-    dz2 = da2 * (z2 > 0)                                   # (N, H)
-    data = {"W1": X.T @ dz2, "b1": dz2.sum(axis=0), "W2": a2.T @ dz3, "b2": dz3.sum(axis=0)}
+    W1, b1, W2, b2 = (np.asarray(params[k], dtype=np.float64) for k in ("W1", "b1", "W2", "b2"))
+    a2, da2, dz2, dz3 = net.forward.a2, net.da2, net.dz2, net.dz3   # (N, H), (N, H), (N, H), (N, C)
+    data = net.data_grads
     penalty = {"W1": 2.0 * reg * W1, "W2": 2.0 * reg * W2}
     bugs: list[KnownBug] = []
     for name in ("W1", "W2"):

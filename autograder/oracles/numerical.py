@@ -23,6 +23,19 @@ def centred_difference(f_plus: np.ndarray, f_minus: np.ndarray, h: float = STEP)
         return (np.asarray(f_plus, dtype=np.float64) - np.asarray(f_minus, dtype=np.float64)) / (2 * h)
 
 
+def gradient_from_perturbations(params: dict[str, np.ndarray], f_plus: np.ndarray, f_minus: np.ndarray,
+                                h: float = STEP) -> dict[str, np.ndarray]:
+    """The centred-difference gradient {name: array shaped like params[name]} from a function's
+    values at every `perturbations(params, h)` point, in that order: f_plus, f_minus (P,)."""
+    diffs = centred_difference(f_plus, f_minus, h)
+    grads, start = {}, 0
+    for name, value in params.items():  # the order of perturbations(): parameter by parameter, C order
+        size = int(np.size(value))
+        grads[name] = diffs[start:start + size].reshape(np.shape(value))
+        start += size
+    return grads
+
+
 def numerical_gradient(f, x: np.ndarray, h: float = STEP) -> np.ndarray:
     """Centred-difference gradient of a scalar function f at x (float64), shape of x."""
     x = np.array(x, dtype=np.float64)

@@ -1,10 +1,13 @@
-"""Torch autograd in float64 as the oracle for the numpy half (forward, loss and gradients)."""
+"""Torch as the oracle: autograd in float64 for the numpy half (forward, loss and gradients), and the
+grader's own Linear/ReLU stack for Q4b. The checks call these functions; the torch work itself runs
+in the oracle process (oracles/service.py, oracles/torch_computations.py), so the grading parent
+never imports torch."""
 from __future__ import annotations
 
 import numpy as np
 
-from ..sandbox.exchange import PARAM_NAMES
-from ..torchnet import torch_module as _torch
+from ..sandbox.exchange import PARAM_NAMES, Layer
+from .service import ORACLE
 
 
 def two_layer_net(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray | None = None,
@@ -15,44 +18,38 @@ def two_layer_net(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray | 
     Returns {"probs": (N, C)} and, with y, also "loss" (mean cross-entropy + reg * (|W1|^2 +
     |W2|^2)) and "grads" {name: array shaped like params[name]}, all float64.
     """
-    torch = _torch()
-    tensors = {k: torch.tensor(np.asarray(params[k], dtype=np.float64), requires_grad=True)
-               for k in PARAM_NAMES}
-    x = torch.tensor(np.asarray(X, dtype=np.float64))
-    hidden = torch.relu(x @ tensors["W1"] + tensors["b1"])          # (N, H)
-    scores = hidden @ tensors["W2"] + tensors["b2"]                   # (N, C)
-    out: dict[str, object] = {"probs": torch.softmax(scores, dim=1).detach().numpy()}
-    if y is None:
-        return out
-    targets = torch.tensor(np.asarray(y, dtype=np.int64))
-    loss = torch.nn.functional.cross_entropy(scores, targets) + reg * (
-        (tensors["W1"] ** 2).sum() + (tensors["W2"] ** 2).sum())
-    loss.backward()
-    out["loss"] = float(loss.item())
-    out["grads"] = {k: tensors[k].grad.numpy().copy() for k in PARAM_NAMES}
-    return out
+    arrays = {k: np.asarray(params[k], dtype=np.float64) for k in PARAM_NAMES}
+    return ORACLE.call("two_layer_net", params=arrays, X=np.asarray(X, dtype=np.float64),
+                       y=None if y is None else np.asarray(y, dtype=np.int64), reg=float(reg))
 
 
 def chain_rule(W: np.ndarray, x: np.ndarray) -> dict[str, np.ndarray | float]:
     """g(x)_p = sum_q W[p,q] x_q^2, f(y) = sum_p y_p^2; returns g (P,), f(g(x)) and d f(g(x))/dx (Q,)."""
-    torch = _torch()
-    w = torch.tensor(np.asarray(W, dtype=np.float64))
-    xt = torch.tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
-    g = w @ (xt ** 2)
-    f = (g ** 2).sum()
-    f.backward()
-    return {"g": g.detach().numpy(), "f": float(f.item()), "grad": xt.grad.numpy().copy()}
+    return ORACLE.call("chain_rule", W=np.asarray(W, dtype=np.float64), x=np.asarray(x, dtype=np.float64))
 
 
-def cifar_images(images: np.ndarray):
-    """uint8 images (N, 32, 32, 3) as the PyTorch half feeds them to its model: float32 (N, 3, 32, 32)
-    scaled to [0, 1] and normalised per channel, the same operations (and numbers) as torchvision's
-    ToTensor followed by Normalize(CHANNEL_MEAN, CHANNEL_STD)."""
-    from datasets.cifar10 import CHANNEL_MEAN, CHANNEL_STD
+def grader_steps(start: list[Layer], images: np.ndarray, labels: np.ndarray, optimizer: dict, lr: float,
+                 decay: float) -> tuple[list[Layer] | None, str]:
+    """Two steps of the optimizer class the student chose (`optimizer`: its name and settings) on
+    the grader's own Linear/ReLU stack holding `start`, on images (B, 3, 32, 32) and labels (B,),
+    the learning rate multiplied by `decay` after each step. Returns (the layers after the steps,
+    "") or (None, why the optimizer cannot be rebuilt)."""
+    got = ORACLE.call("grader_steps", start=[_plain(layer) for layer in start], images=np.asarray(images),
+                      labels=np.asarray(labels), optimizer=optimizer, lr=float(lr), decay=float(decay))
+    if got["layers"] is None:
+        return None, got["problem"]
+    return [Layer(layer["weight"], layer["bias"]) for layer in got["layers"]], ""
 
-    torch = _torch()
-    x = torch.from_numpy(np.array(images, dtype=np.uint8)).permute(0, 3, 1, 2).contiguous()  # a copy: images may be read-only
-    x = x.to(dtype=torch.get_default_dtype()).div(255)
-    mean = torch.as_tensor(CHANNEL_MEAN, dtype=x.dtype).view(1, -1, 1, 1)
-    std = torch.as_tensor(CHANNEL_STD, dtype=x.dtype).view(1, -1, 1, 1)
-    return x.sub_(mean).div_(std)
+
+def mlp_predictions(layers: list[Layer], images: np.ndarray, batch: int = 2000) -> np.ndarray:
+    """The grader's Linear/ReLU stack holding `layers` (float32, as nn.Linear would) on uint8 images
+    (N, 32, 32, 3), normalised as the given loaders do: the argmax of its logits, (N,). Sent
+    `batch` images at a time, so neither process holds a second copy of all of them."""
+    plain = [_plain(layer, np.float32) for layer in layers]
+    parts = [ORACLE.call("mlp_predictions", layers=plain, images=np.ascontiguousarray(images[start:start + batch]))
+             for start in range(0, len(images), batch)]
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
+def _plain(layer: Layer, dtype=None) -> dict[str, np.ndarray]:
+    return {"weight": np.asarray(layer.weight, dtype=dtype), "bias": np.asarray(layer.bias, dtype=dtype)}

@@ -68,11 +68,21 @@ class LossGrads:
 
 
 @dataclass
+class GradientCheckInputs:
+    """loss(X, y, reg) around one net: there, at every weight moved by +-h, at other X, at other y."""
+    net_loss: NetLoss
+    other_X: np.ndarray                       # (N, D) other inputs; the same weights, labels and reg
+    other_y: np.ndarray                       # (N,) other labels; the same weights, inputs and reg
+
+
+@dataclass
 class GradientCheck:
     loss: float
     grads: Params
     loss_plus: np.ndarray                     # (P,) the loss at params + h e_i, P = all entries
     loss_minus: np.ndarray                    # (P,) ... at params - h e_i (oracles.numerical order)
+    loss_other_X: float                       # the loss at the given params with the inputs other_X
+    loss_other_y: float                       # ... with the labels other_y
     autodiff_modules: list = field(default_factory=list)  # autodiff libraries the student's file loaded
 
 
@@ -91,6 +101,7 @@ class LineCounts:
     probs: np.ndarray                         # (N, C) of the last net
     loss: float | None = None
     grads: Params | None = None
+    exp_log_calls: list = field(default_factory=list)  # per net: calls of numpy's exp/log family
 
 
 @dataclass
@@ -140,6 +151,17 @@ class Minibatches:
     histories: Histories
     batch_rows: np.ndarray                    # (calls,) rows per loss(X, y) call
     batch_index: np.ndarray                   # the rows of X each call held, concatenated; -1: not X's
+    predictions: PredictionCalls | None = None  # what predict() / loss(X) answered during train()
+
+
+@dataclass
+class PredictionCalls:
+    """Every call of predict(X) or loss(X) that train() made (the grader's own), in call order."""
+    iteration: np.ndarray                     # (E,) loss(X, y) calls before it, minus 1: its iteration
+    rows: np.ndarray                          # (E,) rows of each call's X
+    train_index: np.ndarray                   # (sum rows,) each row's index in X_train; -1: not one
+    val_index: np.ndarray                     # (sum rows,) each row's index in X_val; -1: not one
+    labels: np.ndarray                        # (sum rows,) the predicted labels
 
 
 @dataclass
@@ -269,7 +291,7 @@ PROBES: dict[str, tuple[type, type]] = {
     "two_layer_net.probabilities": (Net, Probabilities),
     "two_layer_net.predict": (Net, Labels),
     "two_layer_net.loss_and_grads": (NetLoss, LossGrads),
-    "two_layer_net.gradient_check": (NetLoss, GradientCheck),
+    "two_layer_net.gradient_check": (GradientCheckInputs, GradientCheck),
     "two_layer_net.vectorisation": (Vectorisation, LineCounts),
     "two_layer_training.toy_training": (Training, TrainedNet),
     "two_layer_training.sgd_step": (SgdSteps, SgdStepsOut),

@@ -2,7 +2,7 @@
 
 Importing torch costs ~2.5 s of CPU; the fork server pays it once and each probe's child starts
 from a copy of a process that already holds numpy/torch and the grader's probe modules, but never
-any student code. The server is single-threaded (checked: importing numpy, torch and torchvision
+any student code. The server is single-threaded (checked: importing numpy and torch
 starts no thread), so forking it is safe. Each child calls setsid(), points fds 0/1/2 at
 /dev/null and its own output files, and then runs exactly what `child.py` runs in spawn mode (the
 supervisor); limits, the wall-clock kill and the reading of results are the same as for a spawned
@@ -26,7 +26,9 @@ import select
 import sys
 from pathlib import Path
 
-PRELOADS = {"numpy": ("numpy",), "torch": ("numpy", "torch", "torchvision")}
+# torchvision is not preloaded: nothing of the grader's needs it, and a submission that imports it
+# pays its import (and its memory) itself.
+PRELOADS = {"numpy": ("numpy",), "torch": ("numpy", "torch")}
 
 
 def serve(kind: str) -> int:

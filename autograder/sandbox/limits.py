@@ -40,3 +40,29 @@ class Limits:
 TOY = Limits()
 TORCH = Limits(wall_s=60.0, memory_mb=3072)
 TRAINING = Limits(wall_s=120.0, memory_mb=3072, output_mb=256)  # the trained weights come back
+
+
+def shared_memory_mb() -> float:
+    """The memory the grader and all its children share: the tightest cgroup limit (a container's),
+    else the machine's RAM (autograder/resources.py reads it)."""
+    from ..resources import memory_limit_mb
+
+    return memory_limit_mb()
+
+
+def memory_kill_message(limits: Limits) -> str:
+    """Why a child killed by SIGKILL most likely died, naming the limit that applied: the probe's
+    own (RLIMIT_DATA only ever refuses, it never kills), or the container's memory when smaller."""
+    shared = shared_memory_mb()
+    if shared < limits.memory_mb:
+        return (f"was killed (signal SIGKILL) when the memory ran out: the limit that applied is this "
+                f"container's {shared:.0f} MB, which the grader and your code share")
+    return f"was killed (signal SIGKILL); most often this is running out of memory (limit {limits.memory_mb} MB)"
+
+
+def memory_error_message(limits: Limits) -> str:
+    """Why a child raised MemoryError: its own limit refused an allocation (and the container's
+    memory, when smaller, is said too)."""
+    shared = shared_memory_mb()
+    extra = f"; this container holds {shared:.0f} MB in all, shared with the grader" if shared < limits.memory_mb else ""
+    return f"ran out of memory (limit {limits.memory_mb} MB{extra})"

@@ -27,7 +27,7 @@ from .. import pin_threads
 from . import exchange, transport
 from .child import kill_group
 from .isolation import Isolation
-from .limits import Limits
+from .limits import Limits, memory_error_message, memory_kill_message
 
 if TYPE_CHECKING:
     from .launcher import Launcher
@@ -107,7 +107,7 @@ def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: Any,
             kind = str(status.get("status", "exception"))
             message = str(status.get("message", "failed"))
             if kind == "exception" and "MemoryError" in message:
-                kind, message = "memory", f"ran out of memory (limit {limits.memory_mb} MB): {message}"
+                kind, message = "memory", f"{memory_error_message(limits)}: {message}"
             elif kind == "exception" and "[Errno 27]" in message:  # RLIMIT_FSIZE; Python ignores SIGXFSZ
                 kind, message = "crash", f"wrote more than {limits.output_mb} MB (printing in a loop?)"
             raise ProbeFailure(kind, message, status.get("where") or {},
@@ -229,11 +229,10 @@ def _explain_death(returncode: int, output: str, limits: Limits) -> tuple[str, s
         if sig == signal.SIGXFSZ:
             return "crash", f"wrote more than {limits.output_mb} MB (printing in a loop?)"
         if sig == signal.SIGKILL:
-            return "memory", (f"was killed (signal {name}); most often this is running out of memory "
-                              f"(limit {limits.memory_mb} MB)")
+            return "memory", memory_kill_message(limits)
         return "crash", f"crashed with signal {name} (segmentation fault, recursion, native code?)"
     if "MemoryError" in output or "Cannot allocate memory" in output:
-        return "memory", f"ran out of memory (limit {limits.memory_mb} MB)"
+        return "memory", memory_error_message(limits)
     return "crash", (f"ended the process (exit code {returncode}) before returning; do not call "
                      "sys.exit(), os._exit() or quit() in your code")
 

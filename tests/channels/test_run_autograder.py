@@ -41,7 +41,7 @@ def root(tmp_path, zip_path) -> Path:
                     reason=f"CIFAR-10 is not set up in {DATA} (make data, or set HLCV_DATA_DIR)")
 def test_reference_gets_full_marks_and_a_leaderboard(root):
     """Does the reference, graded on every check with the real CIFAR-10 trainings, get full marks
-    and both test accuracies on the leaderboard?"""
+    and both test accuracies on the leaderboard, with torch never imported by the grading process?"""
     copy_solution(root / "submission")
     _, results = run_autograder(root, timeout=560)
     validate(results)
@@ -51,6 +51,8 @@ def test_reference_gets_full_marks_and_a_leaderboard(root):
     board = {e["name"]: e["value"] for e in results["leaderboard"]}
     assert len(board) == 2 and all(48.0 <= v <= 100.0 for v in board.values()), board
     assert all(e["order"] == "desc" for e in results["leaderboard"])
+    assert results["extra_data"]["metadata"]["torch_in_grading_process"] is False, (
+        "the grading process imported torch: the oracles must run in their own process")
 
 
 def test_skeleton_scores_zero_on_every_check(root):

@@ -86,3 +86,18 @@ def test_load_cifar10_peak_memory(real_cifar_dir):
     assert done.returncode == 0, done.stderr
     peak = int(done.stdout) * 1024  # kB
     assert peak < 1e9, f"peak {peak / 1e6:.0f} MB"
+
+
+def test_split_files_hold_the_exercise_split(raw, real_cifar_dir, tmp_path):
+    """Does write_split (the grader's memory-mapped copy, streamed from the file) hold exactly the
+    exercise's split and the training mean image?"""
+    from datasets.cifar10 import NUM_TRAINING, mean_image, write_split
+
+    split = {k: np.load(path, mmap_mode="r") for k, path in write_split(tmp_path, real_cifar_dir).items()}
+    end = NUM_TRAINING + 1000
+    expected = {"x_train": raw["x_train"][:NUM_TRAINING], "y_train": raw["y_train"][:NUM_TRAINING],
+                "x_val": raw["x_train"][NUM_TRAINING:end], "y_val": raw["y_train"][NUM_TRAINING:end],
+                "x_test": raw["x_test"], "y_test": raw["y_test"],
+                "mean_image": mean_image(raw["x_train"][:NUM_TRAINING])}
+    for key, array in expected.items():
+        assert split[key].dtype == array.dtype and np.array_equal(split[key], array), key

@@ -86,12 +86,26 @@ def describe_exception(exc: BaseException, folder: Path) -> dict:
     return {"message": message[:1000], "where": where, "traceback": "".join(lines)[-3000:]}
 
 
+# The scalar types a student's number may have: Python's and numpy's own, never a subclass (whose
+# __eq__, __float__ or __array_function__ could answer anything).
+PLAIN_SCALARS = (int, float, *(t for t in set(np.sctypeDict.values())
+                               if issubclass(t, (np.integer, np.floating)) and not issubclass(t, np.timedelta64)))
+
+
 def as_array(value: Any, what: str, ndim: int | None = None) -> np.ndarray:
-    """The student's return value as a float64 array, or a StudentFailure saying what was wrong."""
-    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        array = np.array(value, dtype=np.float64)  # a copy: a subclass or view cannot follow it out
-    elif isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+    """The student's return value as a plain float64 array (a copy), or a StudentFailure saying
+    what was wrong: an ndarray subclass, an array of objects, strings or booleans, or no array."""
+    if type(value) is np.ndarray:
+        if value.dtype.kind not in "iuf":
+            raise StudentFailure("bad_return", f"{what} should be a numpy array of numbers, got an array of "
+                                 f"dtype {value.dtype}")
+        array = np.array(value, dtype=np.float64)  # a copy: a view cannot follow it out
+    elif type(value) in PLAIN_SCALARS:
         array = np.array(float(value), dtype=np.float64)
+    elif isinstance(value, np.ndarray):
+        raise StudentFailure("bad_return", f"{what} should be a plain numpy array, got {type(value).__name__}, "
+                             "a subclass of np.ndarray: build it with numpy operations (np.asarray(x) "
+                             "gives a plain array)")
     else:
         raise StudentFailure("bad_return", f"{what} should be a numpy array of numbers, got "
                              f"{type(value).__name__}")

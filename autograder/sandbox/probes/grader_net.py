@@ -45,16 +45,17 @@ class GraderCalls:
 
     Reads the net's current params at every call, hands out the grader's loss and gradients,
     and records which rows of X_train each minibatch held (-1 for a row not found in X_train)
-    and the gradients it handed out, in call order.
+    and the gradients it handed out, in call order; and for every prediction (predict(X) or
+    loss(X)), its iteration, the rows of X_train and X_val it was asked about and its answer.
     """
 
-    def __init__(self, net, X_train: np.ndarray):
+    def __init__(self, net, X_train: np.ndarray, X_val: np.ndarray | None = None):
         self.net = net
-        self.row_of = {}
-        for i, row in enumerate(np.asarray(X_train, dtype=np.float64)):
-            self.row_of.setdefault(row.tobytes(), i)
+        self.row_of = _row_index(X_train)
+        self.val_row_of = _row_index(X_val) if X_val is not None else {}
         self.batches: list[np.ndarray] = []
         self.handed_out: list[dict] = []
+        self.predictions: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
 
     def install(self) -> "GraderCalls":
         """Instance attributes: train() calling self.loss / self.predict gets the grader's."""
@@ -72,12 +73,34 @@ class GraderCalls:
 
     def loss(self, X, y=None, reg=0.0):
         if y is None:
-            return forward(self._params(), X)[2]
+            probs = forward(self._params(), X)[2]
+            self._record(X, np.argmax(probs, axis=1))
+            return probs
         rows = np.asarray(X, dtype=np.float64)
-        self.batches.append(np.array([self.row_of.get(r.tobytes(), -1) for r in rows], dtype=np.int64))
+        self.batches.append(_indices(self.row_of, rows))
         loss, grads = loss_and_grads(self._params(), rows, y, float(reg))
         self.handed_out.append({k: g.copy() for k, g in grads.items()})
         return loss, grads
 
     def predict(self, X):
-        return np.argmax(forward(self._params(), X)[2], axis=1)
+        labels = np.argmax(forward(self._params(), X)[2], axis=1)
+        self._record(X, labels)
+        return labels
+
+    def _record(self, X, labels: np.ndarray) -> None:
+        rows = np.asarray(X, dtype=np.float64)
+        self.predictions.append((len(self.batches) - 1, _indices(self.row_of, rows),
+                                 _indices(self.val_row_of, rows), labels.astype(np.int64)))
+
+
+def _row_index(X: np.ndarray) -> dict:
+    """{row bytes: the first index of that row in X (N, D)}."""
+    index: dict = {}
+    for i, row in enumerate(np.asarray(X, dtype=np.float64)):
+        index.setdefault(row.tobytes(), i)
+    return index
+
+
+def _indices(index: dict, rows: np.ndarray) -> np.ndarray:
+    """(M,) the index of each row of rows (M, D) in the table; -1 for a row not in it."""
+    return np.array([index.get(r.tobytes(), -1) for r in rows], dtype=np.int64)

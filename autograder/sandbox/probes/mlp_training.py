@@ -115,7 +115,7 @@ def cifar_training(inputs: CifarData, submission: Submission) -> TrainedMlp:
     # The given scaffolding's loaders (datasets/torch_data.py), the ones the parent's scoring mirrors.
     train_loader = make_loader(inputs.x_train, inputs.y_train, int(settings["batch_size"]), shuffle=True,
                                seed=inputs.seed)
-    inputs.x_train = None  # the loader holds its own normalised copy
+    # The loaders keep the memory-mapped uint8 images and normalise each batch as it is taken.
     val_loader = make_loader(inputs.x_val, inputs.y_val, 1000, shuffle=False)
     model = module.MultiLayerPerceptron(3072, list(settings["hidden_layers"]), 10,
                                         dropout=float(settings.get("dropout", 0.0)))

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 
 from ...oracles.numerical import STEP, perturbations
-from ..exchange import (PARAM_NAMES, GradientCheck, Labels, LineCounts, LossGrads, Net, NetLoss,
-                        Probabilities, Vectorisation)
+from ..exchange import (PARAM_NAMES, GradientCheck, GradientCheckInputs, Labels, LineCounts, LossGrads, Net,
+                        NetLoss, Probabilities, Vectorisation)
 from . import StudentFailure, Submission, as_array, as_float
+from .loss_evaluations import EvaluationCounter
 AUTODIFF_MODULES = ("torch", "jax", "autograd", "tensorflow", "mxnet", "paddle", "mlx")
 # Taken when this module loads, before any student code: a submission that rebinds sys.settrace
 # cannot stop the line count.
@@ -101,21 +102,28 @@ def _loss_before_backward(exc: Exception):
     return None
 
 
-def gradient_check(inputs: NetLoss, submission: Submission) -> GradientCheck:
+def gradient_check(inputs: GradientCheckInputs, submission: Submission) -> GradientCheck:
     """loss_and_grads plus the student's loss at params +/- h along every parameter entry, in the
-    order of oracles.numerical.perturbations, so the parent can form centred differences."""
-    got = loss_and_grads(inputs, submission, partial=False)
-    net = build_net(submission, inputs.net.params)
-    X, y, reg = inputs.net.X, inputs.net.y, float(inputs.reg)
+    order of oracles.numerical.perturbations, so the parent can form centred differences; and at
+    the given params with other inputs and with other labels, so it can tell what the loss uses."""
+    got = loss_and_grads(inputs.net_loss, submission, partial=False)
+    given = inputs.net_loss.net
+    net = build_net(submission, given.params)
+    X, y, reg = given.X, given.y, float(inputs.net_loss.reg)
+
+    def loss_at(params: dict, X: np.ndarray, y: np.ndarray) -> float:
+        net.params.update({k: v.copy() for k, v in params.items()})
+        result = net.loss(X.copy(), y.copy(), reg=reg)
+        return as_float(result[0] if isinstance(result, tuple) else result, "the loss")
+
     plus_values, minus_values = [], []
-    for _, _, plus, minus in perturbations(inputs.net.params, STEP):
-        for values, point in ((plus_values, plus), (minus_values, minus)):
-            net.params.update({k: v.copy() for k, v in point.items()})
-            result = net.loss(X.copy(), y.copy(), reg=reg)
-            values.append(as_float(result[0] if isinstance(result, tuple) else result, "the loss"))
+    for _, _, plus, minus in perturbations(given.params, STEP):
+        plus_values.append(loss_at(plus, X, y))
+        minus_values.append(loss_at(minus, X, y))
+    other_X, other_y = loss_at(given.params, inputs.other_X, y), loss_at(given.params, X, inputs.other_y)
     # This child was forked from (or spawned as) a process that never imported these; if they are
     # loaded now, the student's file brought them in.
-    return GradientCheck(got.loss, got.grads, np.array(plus_values), np.array(minus_values),
+    return GradientCheck(got.loss, got.grads, np.array(plus_values), np.array(minus_values), other_X, other_y,
                          sorted(name for name in AUTODIFF_MODULES if name in sys.modules))
 
 
@@ -160,10 +168,17 @@ def vectorisation(inputs: Vectorisation, submission: Submission) -> LineCounts:
 
     Runs loss(X, y, reg) on each net, counting the lines of Python run outside library code
     (sys.settrace): vectorised code runs the same lines for any N, D, H, C; a loop over samples or
-    over parameter entries runs more with every one. Deterministic: the count does not depend on
-    the machine's load. When the backward pass raises (a TODO or a bug), the forward pass loss(X)
-    is measured instead (forward_only; Q1c is about the samples, the bug is Q2d's).
+    over parameter entries runs more with every one. It also counts the loss evaluations (calls of
+    numpy's exp/log family, loss_evaluations.py), which only re-running the loss per parameter
+    entry multiplies. Deterministic: neither count depends on the machine's load. When the
+    backward pass raises (a TODO or a bug), the forward pass loss(X) is measured instead
+    (forward_only; Q1c is about the samples, the bug is Q2d's).
     """
+    with EvaluationCounter() as evaluations:  # before the student's file is imported: `from numpy import exp` counts
+        return _vectorisation(inputs, submission, evaluations)
+
+
+def _vectorisation(inputs: Vectorisation, submission: Submission, evaluations: EvaluationCounter) -> LineCounts:
     reg = float(inputs.reg)
     nets = [(build_net(submission, net.params), net.X, net.y) for net in inputs.nets]
     try:
@@ -173,15 +188,17 @@ def vectorisation(inputs: Vectorisation, submission: Submission) -> LineCounts:
         if isinstance(exc, NotImplementedError) and not str(exc).startswith("Q2d"):
             raise  # an earlier TODO: the forward pass itself is not written
         forward_only = True
-    lines, seconds = [], []
+    lines, seconds, exp_log_calls = [], [], []
     for net, X, y in nets:
-        start = time.perf_counter()
+        start, calls_before = time.perf_counter(), evaluations.calls
         count, result = count_lines(
             (lambda: net.loss(X.copy())) if forward_only else (lambda: net.loss(X.copy(), y.copy(), reg=reg)))
         lines.append(count)
+        exp_log_calls.append(evaluations.calls - calls_before)
         seconds.append(time.perf_counter() - start)
     net, X, y = nets[-1]
-    out = LineCounts(forward_only, lines, seconds, as_array(net.loss(X.copy()), "loss(X) with y=None", ndim=2))
+    out = LineCounts(forward_only, lines, seconds, as_array(net.loss(X.copy()), "loss(X) with y=None", ndim=2),
+                     exp_log_calls=exp_log_calls)
     # The loss and the gradients are reported when usable; an unusable one is Q1b's or Q2d's to
     # judge, and leaves the probabilities to show that the work was done.
     if not forward_only and isinstance(result, tuple) and len(result) == 2:

@@ -10,9 +10,9 @@ import time
 
 import numpy as np
 
-from datasets.cifar10 import features, mean_image
-from ..exchange import (PARAM_NAMES, CifarData, Histories, Minibatches, SgdSteps, SgdStepsOut, Training,
-                        TrainedNet)
+from datasets.cifar10 import FeatureRows, features, mean_image
+from ..exchange import (PARAM_NAMES, CifarData, Histories, Minibatches, PredictionCalls, SgdSteps, SgdStepsOut,
+                        Training, TrainedNet)
 from . import StudentFailure, Submission, as_array, as_float
 from .grader_net import GraderCalls
 from .two_layer_net import build_net
@@ -42,10 +42,11 @@ def _params_of(net) -> dict:
 def _train(submission: Submission, run: Training, num_iters: int) -> tuple[object, GraderCalls, object]:
     """The student's train() on a net whose loss() and predict() are the grader's own."""
     X, y = run.net.X, run.net.y
+    X_val, y_val = (X, y) if run.X_val is None else (run.X_val, run.y_val)
     net = build_net(submission, run.net.params)
-    calls = GraderCalls(net, X).install()
+    calls = GraderCalls(net, X, X_val).install()
     np.random.seed(run.seed)
-    stats = net.train(X, y, X if run.X_val is None else run.X_val, y if run.y_val is None else run.y_val,
+    stats = net.train(X, y, X_val, y_val,
                       learning_rate=run.learning_rate, learning_rate_decay=run.learning_rate_decay,
                       reg=run.reg, num_iters=num_iters, batch_size=run.batch_size, verbose=False)
     return net, calls, stats
@@ -70,23 +71,33 @@ def sgd_step(inputs: SgdSteps, submission: Submission) -> SgdStepsOut:
 
 
 def minibatches(inputs: Training, submission: Submission) -> Minibatches:
-    """train() on N distinct samples with a small batch: which rows each loss(X, y) call held."""
+    """train() on N distinct samples with a small batch: which rows each loss(X, y) call held, and
+    what each prediction during train() was asked and answered (the histories' sources)."""
     _, calls, stats = _train(submission, inputs, inputs.num_iters)
     batches = calls.batches[:MAX_HISTORY]
     return Minibatches(_histories(stats), np.array([len(b) for b in batches], dtype=np.int64),
-                       np.concatenate(batches)[:MAX_HISTORY * 10] if batches else np.zeros(0, np.int64))
+                       np.concatenate(batches)[:MAX_HISTORY * 10] if batches else np.zeros(0, np.int64),
+                       _predictions(calls.predictions[:MAX_HISTORY]))
+
+
+def _predictions(events: list) -> PredictionCalls:
+    def joined(i: int) -> np.ndarray:
+        return np.concatenate([e[i] for e in events]) if events else np.zeros(0, np.int64)
+
+    return PredictionCalls(np.array([e[0] for e in events], dtype=np.int64),
+                           np.array([len(e[1]) for e in events], dtype=np.int64), joined(1), joined(2), joined(3))
 
 
 def cifar_training(inputs: CifarData, submission: Submission) -> TrainedNet:
     """Train on CIFAR-10 with the student's settings; returns the trained params and histories.
 
     No test image or label ever reaches this process: the parent scores the returned params with
-    its own forward pass. The grader initialises the params (float32, fixed seed) and seeds
+    its own forward pass. The uint8 images stay memory-mapped; train() gets them as FeatureRows,
+    the rows load_cifar10 gives, converted a minibatch at a time. The grader initialises the params (float32, fixed seed) and seeds
     numpy's global generator, so the same submission trains the same way every run.
     """
-    mean = mean_image(inputs.x_train)
-    X_train = features(inputs.x_train, mean)                           # (49000, 3072) float32
-    inputs.x_train = None                                              # the uint8 copy can go
+    mean = mean_image(inputs.x_train)                                  # (3072,) float32
+    X_train = FeatureRows(inputs.x_train, mean)    # (49000, 3072): each minibatch converted when taken
     X_val = features(inputs.x_val, mean)                               # (1000, 3072)
     settings = inputs.settings
     H = int(settings["hidden_size"])
