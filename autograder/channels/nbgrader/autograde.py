@@ -56,8 +56,8 @@ def autograde(course: Path, assignment: str, student: str | None = None, request
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     for name, record in sorted(records.items()):
-        print(f"  {name}: kernel at {record['level']!r}, {record['wall_s']:g} s, {record['ended']}"
-              + (f"; {record['killed_left_behind']} process(es) it left were killed" if record["killed_left_behind"] else ""))
+        left = record.get("killed_left_behind")
+        print(f"  {name}: {describe_kernel(record)}" + (f"; {left} process(es) it left were killed" if left else ""))
     if not records:
         print("  no kernel was started (nothing new to autograde? nbgrader skips students it already "
               "autograded: add `--force` after `--` to grade them again)")

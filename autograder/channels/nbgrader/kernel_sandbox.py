@@ -300,9 +300,10 @@ def _supervise(command: list[str], cwd: Path, env: dict[str, str], wall_s: float
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the sweep below must finish
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # What a kernel that ended by itself left running (a killed sandbox's own processes are not counted).
+        left_behind = len(_live_children()) if process.poll() is not None else 0
         kill_group(process.pid)
         process.wait()
-        left_behind = len(_live_children())  # what the kernel left running (not the dead ones)
         sweep(process.pid)
         signal.signal(signal.SIGTERM, previous)
     return {"ended": ended, "timed_out": timed_out, "exit": process.returncode,
