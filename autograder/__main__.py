@@ -17,8 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     grade = commands.add_parser("grade", help="grade one submission folder")
-    grade.add_argument("submission", type=Path, help="folder holding chain_rule.py, two_layer_net.py, "
-                       "hyperparams.py, mlp.py")
+    grade.add_argument("submission", type=_folder, help="folder holding chain_rule.py, two_layer_net.py, "
+                       "hyperparams.py, mlp.py (either separator: student/ or student\\)")
     grade.add_argument("--results", type=Path, default=None,
                        help="where to write Gradescope results.json (default: REPORT/results.json)")
     grade.add_argument("--report", type=Path, default=None,
@@ -32,23 +32,45 @@ def main(argv: list[str] | None = None) -> int:
                        help="multiply every time limit, for slow machines, or auto = by how much less "
                        "than one CPU each check gets (default: 1.0)")
     grade.add_argument("--verbose", "-v", action="store_true", help="print the details of failed checks")
-    grade.add_argument("--isolation", choices=("auto", "namespaces", "user", "none"), default="auto",
+    grade.add_argument("--isolation", choices=("auto", "namespaces", "user", "none", "portable"), default="auto",
                        help="how far children are isolated: namespaces (bubblewrap: own mount, PID and "
-                       "network namespaces), user (root only: an unprivileged user), none, or auto = the "
-                       "strongest this machine allows (default: auto)")
+                       "network namespaces), user (root only: an unprivileged user), none (Linux: a "
+                       "subreaper and rlimits), portable (macOS, Windows: spawned processes watched by the "
+                       "grader), or auto = the strongest this machine allows, or $HLCV_ISOLATION when set "
+                       "(default: auto)")
     grade.add_argument("--no-html", action="store_true", help="skip the HTML report (default: write it)")
+    grade.add_argument("--model", type=Path, default=None, help="also write the whole result model as "
+                       "JSON to this file, for channels that grade elsewhere (default: none)")
 
     assign = commands.add_parser("assign", help="generate student/ from solution/")
     assign.add_argument("--source", type=Path, default=Path("solution"), help="default: solution")
     assign.add_argument("--target", type=Path, default=Path("student"), help="default: student")
     assign.add_argument("--check", action="store_true", help="only report whether target is stale")
 
+    _plain_streams()
     args = parser.parse_args(argv)
     if args.command == "grade":
         from .cli_grade import run_grade
         return run_grade(args)
     from .assign import run_assign
     return run_assign(args)
+
+
+def _folder(text: str) -> Path:
+    """A folder named with either separator: `student\\` (Windows style) also works on Linux and
+    macOS, where a backslash could otherwise be part of a file name."""
+    path = Path(text)
+    if not path.exists() and "\\" in text:
+        path = Path(text.replace("\\", "/"))
+    return path
+
+
+def _plain_streams() -> None:
+    """Never fail on a character the terminal's encoding lacks (a Windows console or a pipe in a
+    legacy code page): it is replaced instead."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
 
 
 def _auto(convert, chooser: str):

@@ -76,7 +76,7 @@ def _todo_above(out: list[str], name: str, line_no: int) -> tuple[str, str]:
 def generate(source_dir: Path) -> dict[str, str]:
     """{file name: skeleton text} for every solution file (the .py files and the notebook)."""
     makers = {".py": skeleton, ".ipynb": skeleton_notebook}
-    return {path.name: makers[path.suffix](path.read_text(), str(path))
+    return {path.name: makers[path.suffix](path.read_text(encoding="utf-8"), str(path))
             for path in sorted(source_dir.iterdir()) if path.suffix in COPIED_SUFFIXES}
 
 
@@ -84,7 +84,7 @@ def stale_files(source_dir: Path, target_dir: Path) -> list[str]:
     """Files of target_dir that differ from what the generator makes now (or are missing)."""
     expected = generate(source_dir)
     return [name for name, text in expected.items()
-            if not (target_dir / name).is_file() or (target_dir / name).read_text() != text]
+            if not (target_dir / name).is_file() or (target_dir / name).read_text(encoding="utf-8") != text]
 
 
 def run_assign(args) -> int:
@@ -102,6 +102,6 @@ def run_assign(args) -> int:
         return 3
     args.target.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        (args.target / name).write_text(text)
+        (args.target / name).write_text(text, encoding="utf-8")
     print(f"wrote {len(files)} files to {args.target}/: {', '.join(files)}")
     return 0

@@ -43,7 +43,8 @@ def run_grade(args) -> int:
     except Exception:  # a grader bug outside the checks: the student still gets a valid results.json
         report, code = crash_report(submission, only, traceback.format_exc()), EXIT_GRADER
     page = None if args.no_html else report_dir / "index.html"
-    print(terminal.render(report, verbose=args.verbose, details_at=page and str(page)))
+    print(terminal.render(report, verbose=args.verbose, details_at=page and str(page),
+                          colour=terminal.supports_colour(sys.stdout)))
     _print_for_staff(report)
     try:
         gradescope.write(report, results_path)
@@ -52,6 +53,8 @@ def run_grade(args) -> int:
         gradescope.write_fallback(results_path, report.max_score)
         return EXIT_GRADER
     print(f"\nresults.json: {results_path}")
+    if getattr(args, "model", None):
+        _write_model(report, args.model)
     if args.no_html:
         return code
     try:
@@ -61,6 +64,15 @@ def run_grade(args) -> int:
         print("for the course staff: the HTML report failed:\n" + traceback.format_exc())
         return EXIT_GRADER
     return code
+
+
+def _write_model(report, path: Path) -> None:
+    """The result model as JSON (grade-all and the gradebook writer read it back; results.py)."""
+    import json
+
+    from .results import report_to_dict
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report_to_dict(report), default=str), encoding="utf-8")
 
 
 def _print_for_staff(report) -> None:

@@ -25,7 +25,8 @@ from .feedback import failure_result, grader_error_result, missing_file_result
 from .oracles.service import ORACLE
 from .results import CheckResult, GradeReport
 from .sandbox import Limits, ProbeFailure, ProbeRun, isolation, run_probe
-from .sandbox.launcher import Launcher
+from .sandbox.features import posix_permissions
+from .sandbox.launcher import launcher_for
 from .sandbox.runner import child_env, remove_tree
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class GradeConfig:
     fork_server: bool = True    # fork probes from warm servers (saves ~2.5 s of torch import each)
     time_scale: float = 1.0     # multiplies every time limit (e.g. 3 on a slow Gradescope runner)
     seed: int = 0               # base seed; each check derives its own from it and its id
-    isolation: str = "auto"     # what children may see: auto | namespaces | user | none (see sandbox/isolation.py)
+    isolation: str = "auto"     # what children may see: auto | namespaces | user | none | portable (sandbox/isolation.py)
     protected: tuple[str, ...] = ()  # more folders the sandbox user must not read (the results folder)
 
 
@@ -107,6 +108,7 @@ def grade(submission: Path, only: list[str] | None = None,
                 if sandbox.server_starting(chk, running.values()):
                     continue  # one check waits for a server's start-up; the others take other work
                 pending.remove(chk)
+                sandbox.expect(pending)
                 skip = _skip_reason(chk, results)
                 if skip is not None:
                     results[chk.id] = skip
@@ -162,12 +164,13 @@ class Sandbox:
         self.isolation = isolation.resolve(config.isolation)
         self.protected = self._protect(config) if self.isolation.level == "user" else []
         self.work_root = Path(tempfile.mkdtemp(prefix="hlcv-grade-"))
-        self.work_root.chmod(0o711 if self.isolation.uid is not None else 0o311)
+        if posix_permissions():
+            self.work_root.chmod(0o711 if self.isolation.uid is not None else 0o311)
         # The grader's own scratch folder (mode 0700, outside the work root that children see):
         # checks keep per-grade caches there, e.g. the CIFAR-10 split as memory-mapped files.
         self.private_dir = Path(tempfile.mkdtemp(prefix="hlcv-grader-"))
         env = child_env(self.work_root, config.threads_per_probe)
-        self.launcher = Launcher(env, self.isolation, self.work_root) if config.fork_server else None
+        self.launcher = launcher_for(env, self.isolation, self.work_root) if config.fork_server else None
         self._oracle_warmup = threading.Event()
 
     @staticmethod
@@ -184,6 +187,12 @@ class Sandbox:
         """Start now, side by side, the fork servers that probes of these submission files use."""
         if self.launcher is not None:
             self.launcher.warm(files)
+
+    def expect(self, pending: list[Check]) -> None:
+        """Tell the launcher which kinds of process the checks not started yet will use (the
+        portable level then starts no spare interpreter that nothing would take)."""
+        if self.launcher is not None:
+            self.launcher.expect({self.launcher.kind_of(c.files) for c in pending})
 
     def server_starting(self, chk: Check, running) -> bool:
         """Whether `chk` would wait for a fork server that is still starting, for which one of the
@@ -215,7 +224,8 @@ class Sandbox:
             if self.launcher is not None:
                 self.launcher.__exit__(*exc)
         finally:
-            self.work_root.chmod(0o700)
+            if posix_permissions():
+                self.work_root.chmod(0o700)
             remove_tree(self.work_root)
             remove_tree(self.private_dir)
 

@@ -66,7 +66,7 @@ def describe() -> dict:
 def _own_groups(controller: str) -> list[Path]:
     """The cgroup folders this process is in for `controller`, and each of their ancestors."""
     try:
-        lines = Path("/proc/self/cgroup").read_text().splitlines()
+        lines = Path("/proc/self/cgroup").read_text(encoding="utf-8").splitlines()
     except OSError:
         return []
     found: list[Path] = []
@@ -104,17 +104,21 @@ def _cpu_quota(group: Path) -> float | None:
 
 def _meminfo_total() -> int:
     try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
             if line.startswith("MemTotal:"):
                 return int(line.split()[1]) * 1024
-    except OSError:
-        pass
+    except OSError:  # macOS, Windows: no /proc
+        try:
+            import psutil
+            return int(psutil.virtual_memory().total)
+        except Exception:
+            pass
     return UNLIMITED
 
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text().strip()
+        return path.read_text(encoding="utf-8").strip()
     except OSError:
         return ""
 

@@ -6,7 +6,7 @@ computed here once (clamped to [0, max]) so no reporter ever recomputes or re-de
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 # How a check ended. "passed"/"partial"/"failed" are verdicts on the submission's work;
@@ -73,6 +73,20 @@ class GradeReport:
             q: (round(sum(r.points for r in rs), 4), round(sum(r.max_points for r in rs), 4))
             for q, rs in self.by_question().items()
         }
+
+
+def report_to_dict(report: GradeReport) -> dict[str, Any]:
+    """The model as plain data (no artifacts: they are arrays for figures), for a channel that
+    grades in another process or on another machine and writes the reports where it runs."""
+    return {"submission": report.submission, "results": [asdict(r) for r in report.results],
+            "metadata": report.metadata, "execution_time_s": report.execution_time_s}
+
+
+def report_from_dict(data: dict[str, Any]) -> GradeReport:
+    """The inverse of report_to_dict; ValueError/TypeError/KeyError when `data` is not one."""
+    return GradeReport(str(data["submission"]), [CheckResult(**r) for r in data["results"]],
+                       metadata=dict(data.get("metadata") or {}),
+                       execution_time_s=float(data.get("execution_time_s", 0.0)))
 
 
 def printable(text: str) -> str:

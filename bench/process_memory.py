@@ -19,12 +19,13 @@ def role(process: psutil.Process) -> str:
         line = " ".join(process.cmdline())
         parent = process.parent()
         parent_line = " ".join(parent.cmdline()) if parent else ""
-    except psutil.Error:
+        parent_name = parent.name() if parent else ""
+    except psutil.Error:  # it, or its parent, ended while we looked
         return "gone"
     if "forkserver.py" in line:
         kind = line.rsplit(" ", 1)[-1]
         # Under bubblewrap the server's parent is bwrap, whose own command line names forkserver.py.
-        forked = "forkserver.py" in parent_line and parent is not None and parent.name() != "bwrap"
+        forked = "forkserver.py" in parent_line and parent_name != "bwrap"
         return f"probe children ({kind})" if forked else f"fork server ({kind})"
     if "child.py" in line:
         return "probe children (spawned)"

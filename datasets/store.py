@@ -96,7 +96,7 @@ def save(arrays: dict[str, np.ndarray], source: dict, data_dir: str | os.PathLik
 def read_source(data_dir: str | os.PathLike | None = None) -> dict | None:
     """The contents of ``source.json``, or None when it is missing or unreadable."""
     try:
-        return json.loads(paths.source_path(data_dir).read_text())
+        return json.loads(paths.source_path(data_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 

@@ -73,6 +73,10 @@ def open_folder():
 
 def processes_with(token: str) -> list[int]:
     """Pids of live (not zombie) processes whose command line contains `token`."""
+    if not os.path.isdir("/proc"):  # macOS, Windows: ask psutil
+        import psutil
+        return [p.pid for p in psutil.process_iter(["cmdline", "status"]) if p.pid != os.getpid()
+                and token in " ".join(p.info["cmdline"] or []) and p.info["status"] != psutil.STATUS_ZOMBIE]
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == os.getpid():

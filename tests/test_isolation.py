@@ -88,7 +88,7 @@ CASES = [
             "            def __array_function__(self, func, types, args, kwargs): return True\n"
             "            def __array_ufunc__(self, *a, **k): return np.zeros(self.shape)\n"
             "        if y is None: return np.zeros((X.shape[0], self.params['W2'].shape[1])).view(Liar)",
-            [Q1A, "Q1a.hidden_probabilities"], [Q0], feedback="relative error"),
+            [Q1A, "Q1a.hidden_probabilities"], [Q0], feedback="a subclass of np.ndarray"),
     Hostile("object_array_of_always_equal", NET,
             "class Eq:\n"
             "            def __eq__(self, other): return True\n"

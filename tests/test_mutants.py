@@ -5,6 +5,12 @@ mutation, grades the questions the row names (never the CIFAR-10 trainings), and
 bug loses points where it should (`lose`), nowhere else (`kept()`: by default every other quick
 question of the file), and that the feedback names it. A realistic bug the grader does not catch
 stays in the table as a strict xfail naming the missing check.
+
+Each distinct mutation is also graded once at the portable isolation level (spawned interpreters,
+the way macOS and Windows run probes) on the checks where it differs from the solution (its rows'
+`lose` and `feedback` checks), and must get the same points, status and feedback there as in the
+default-level grade the rows share. (The checks a mutant keeps pay full marks as the solution's
+do; test_reference.py grades the solution's whole catalogue at the portable level.)
 """
 from __future__ import annotations
 
@@ -58,6 +64,34 @@ def test_numpy_mutant(tmp_path_factory, mutant):
 def test_mlp_mutant(tmp_path_factory, mutant):
     """Does this PyTorch bug lose points in its own check(s), only there, with a message naming it?"""
     _assert_outcome(_grade_mutant(tmp_path_factory, mutant), mutant)
+
+
+def _distinct_mutations() -> list:
+    first: dict[tuple, Mutant] = {}
+    for mutant in NUMPY_MUTANTS + MLP_MUTANTS:
+        first.setdefault((mutant.file, tuple(mutant.replacements)), mutant)
+    return [pytest.param(m, id=m.name) for m in first.values()]
+
+
+@pytest.mark.parametrize("mutant", _distinct_mutations())
+def test_same_points_at_the_portable_level(tmp_path_factory, mutant):
+    """Does this mutation get the same points, status and feedback at the portable level as at
+    the default level, on every check where it loses points or must say something?"""
+    key = (mutant.file, tuple(mutant.replacements))
+    rows = [m for m in NUMPY_MUTANTS + MLP_MUTANTS if (m.file, tuple(m.replacements)) == key]
+    only = list(dict.fromkeys(sel for m in rows for sel in [*m.lose, *m.feedback]))
+    default = {r.check_id: r for r in _grade_mutant(tmp_path_factory, mutant).results}
+    folder = copy_solution(tmp_path_factory.mktemp(f"{mutant.name}-portable") / "submission")
+    mutate(folder, mutant.file, mutant.replacements)
+    portable = grade(folder, only=only, config=GradeConfig(isolation="portable"))
+    assert portable.metadata["isolation"]["level"] == "portable"
+    folders = {"portable": str(folder), "default": _grade_mutant(tmp_path_factory, mutant).submission}
+    for result in portable.results:
+        expected = default[result.check_id]
+        got = (result.points, result.status, result.feedback.replace(folders["portable"], "<submission>"))
+        assert got == (expected.points, expected.status, expected.feedback.replace(folders["default"], "<submission>")), (
+            f"{result.check_id}: portable {result.points:g} [{result.status}] {result.feedback!r}, "
+            f"default {expected.points:g} [{expected.status}] {expected.feedback!r}")
 
 
 def test_every_mutant_names_what_it_loses_keeps_and_says():

@@ -36,7 +36,7 @@ def read_results(path: Path) -> dict | None:
     def refuse(constant: str):
         raise ValueError(f"non-standard JSON constant {constant}")
     try:
-        results = json.loads(path.read_text(), parse_constant=refuse)
+        results = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
     except (OSError, ValueError):
         return None
     if not isinstance(results, dict) or not isinstance(results.get("tests"), list):
@@ -48,7 +48,7 @@ def write_json(results: dict, path: Path, mode: int = 0o644) -> None:
     """Atomic strict JSON (a reader never sees half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-")
-    with os.fdopen(handle, "w") as out:
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
         json.dump(results, out, indent=2, allow_nan=False, ensure_ascii=True)
         out.write("\n")
     os.chmod(tmp, mode)
@@ -62,7 +62,7 @@ def kill_tree(pid: int) -> None:
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                with open(f"/proc/{entry}/stat") as handle:
+                with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as handle:
                     ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
             except (OSError, ValueError, IndexError):
                 continue

@@ -29,7 +29,7 @@ def serve() -> int:
     # After the probe children (1000) and fork servers (800), before the grading parent: a
     # killed oracle process is started again on the next call, a killed parent loses the grade.
     try:
-        Path("/proc/self/oom_score_adj").write_text("500")
+        Path("/proc/self/oom_score_adj").write_text("500", encoding="ascii")
     except OSError:
         pass
     versions = torch_computations.versions()  # imports torch and sets it up before saying ready

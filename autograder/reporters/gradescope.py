@@ -49,7 +49,7 @@ def write(report: GradeReport, path: Path) -> Path:
     text = json.dumps(to_dict(report), indent=2, allow_nan=False, ensure_ascii=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".results-")
-    with os.fdopen(handle, "w") as out:
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(text + "\n")
     os.replace(tmp, path)
     return path
@@ -65,7 +65,7 @@ def write_fallback(path: Path, max_score: float) -> Path:
                                   "output": "The grader failed while writing your results; please tell the "
                                             "course staff. Your submission was not the cause."}]})
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text + "\n")
+    path.write_text(text + "\n", encoding="utf-8")
     return path
 
 

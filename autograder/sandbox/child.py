@@ -11,29 +11,36 @@ probe and writes out_arrays.npz + out_values.json and, last of all, status.json.
 process starts, however it detaches (double fork, setsid, a new process group), is re-parented to
 the supervisor, which kills all of it when the probe ends or its wall-clock limit passes, and then
 writes supervisor.json. Nothing the student prints is parsed.
+
+This is the Linux levels' child (namespaces, user, none): it needs fork, prctl and /proc, which
+features.py checks before isolation.py picks one of those levels. The portable level's child is
+spare.py; both run the probe itself through probe_process.py.
 """
 from __future__ import annotations
 
-import ctypes
 import json
 import os
-import signal
 import sys
 import time
 import traceback
 from pathlib import Path
 
-PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS = 1, 4, 36, 38
 GRADER_ROOT = Path(__file__).resolve().parents[2]
+if __name__ == "__main__":  # spawned as a script: import the grader's packages, not this folder's files
+    sys.path[0] = str(GRADER_ROOT)
+
+from autograder.sandbox import features  # noqa: E402
+from autograder.sandbox.features import children_of_self, kill_group, prefer_oom_kill  # noqa: E402
+
 SUPERVISOR_FILE = "supervisor.json"
 
 
 def main(workdir: Path) -> int:
     """Supervise one probe in `workdir`; returns the supervisor's exit code (0 unless it broke)."""
-    request = json.loads((workdir / "request.json").read_text())
-    _apply_limits(request["limits"])
+    request = json.loads((workdir / "request.json").read_text(encoding="utf-8"))
+    features.apply_rlimits(request["limits"])
     prefer_oom_kill(1000)
-    prctl_subreaper()
+    features.become_subreaper()
     submission = workdir / "submission"
     # The student's folder first (only the expected file names were copied there), then the
     # grader's root so the probes import; this script's own folder is dropped.
@@ -56,7 +63,7 @@ def main(workdir: Path) -> int:
     status, timed_out = _wait(pid, float(request["wall_s"]))
     left_behind = sweep(pid)
     record = {"exit": status, "timed_out": timed_out, "killed_left_behind": left_behind}
-    (workdir / "supervisor.tmp").write_text(json.dumps(record))
+    (workdir / "supervisor.tmp").write_text(json.dumps(record), encoding="utf-8")
     os.replace(workdir / "supervisor.tmp", workdir / SUPERVISOR_FILE)
     return 0
 
@@ -68,35 +75,14 @@ def _probe_process(workdir: Path, request: dict, probe) -> int:
         os.setgroups([])
         os.setresgid(drop[1], drop[1], drop[1])
         os.setresuid(drop[0], drop[0], drop[0])
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after the drop, which clears it: supervisor gone, so are we
+    # After the drop, which clears the parent-death signal: supervisor gone, so are we; no setuid
+    # program can give rights back; other children of this user cannot read our /proc entries.
+    features.harden_probe_process()
     if request.get("max_processes"):
         import resource
         resource.setrlimit(resource.RLIMIT_NPROC, (request["max_processes"],) * 2)
-    _prctl(PR_SET_NO_NEW_PRIVS, 1)  # no setuid program can give rights back
-    _prctl(PR_SET_DUMPABLE, 0)      # other children of this user cannot read our /proc entries
-    from autograder.sandbox import exchange, transport
-    from autograder.sandbox.probes import StudentFailure, Submission, describe_exception
-
-    submission = workdir / "submission"
-    input_type, output_type = exchange.PROBES[request["probe"]]
-    started = time.perf_counter()
-    try:
-        inputs = exchange.decode(input_type, transport.read(workdir, "in_", map_large=True))
-        outputs = probe(inputs, Submission(submission))
-        if type(outputs) is not output_type:  # a grader bug: the probe broke its own contract
-            raise TypeError(f"probe {request['probe']} returned {type(outputs).__name__}")
-        transport.write(workdir, exchange.encode(outputs), "out_")
-        status = {"status": "ok"}
-    except StudentFailure as failure:
-        status = failure.as_status()
-    except NotImplementedError as exc:
-        status = {"status": "not_implemented", **describe_exception(exc, submission)}
-    except BaseException as exc:  # SystemExit, KeyboardInterrupt, pytest's Skipped: all cost the probe
-        status = {"status": "exception", **describe_exception(exc, submission)}
-    status["duration_s"] = time.perf_counter() - started
-    (workdir / "status.tmp").write_text(json.dumps(status, default=str))
-    os.replace(workdir / "status.tmp", workdir / "status.json")
-    return 0
+    from autograder.sandbox.probe_process import run_and_record
+    return run_and_record(workdir, request, probe)
 
 
 def _wait(pid: int, wall_s: float) -> tuple[int, bool]:
@@ -116,7 +102,7 @@ def _wait(pid: int, wall_s: float) -> tuple[int, bool]:
         if left <= 0:
             kill_group(pid)
             os.waitpid(pid, 0)
-            return -signal.SIGKILL, True
+            return -features.SIGKILL, True
         if pidfd is not None:
             select.select([pidfd], [], [], left)
         else:
@@ -133,7 +119,7 @@ def sweep(probe_pid: int) -> int:
             break
         for pid in children:
             try:
-                os.kill(pid, signal.SIGKILL)
+                os.kill(pid, features.SIGKILL)
                 killed += 1
             except OSError:
                 pass
@@ -143,66 +129,6 @@ def sweep(probe_pid: int) -> int:
             except ChildProcessError:
                 pass
     return killed
-
-
-def kill_group(pid: int) -> None:
-    """SIGKILL the process group that `pid` leads, and `pid` itself (it may have left the group)."""
-    for kill in (os.killpg, os.kill):
-        try:
-            kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-
-
-def prefer_oom_kill(score: int) -> None:
-    """Offer this process (and what it starts) to the kernel's out-of-memory killer before the
-    grader: in a container at its memory limit, a check's child dies, not the whole grade."""
-    try:
-        Path("/proc/self/oom_score_adj").write_text(str(score))
-    except OSError:
-        pass
-
-
-def prctl_subreaper() -> None:
-    """Make this process the child subreaper of everything it starts (orphans come back here)."""
-    _prctl(PR_SET_CHILD_SUBREAPER, 1)
-
-
-def children_of_self() -> list[int]:
-    """The pids of this process's children."""
-    me = os.getpid()
-    try:
-        text = Path(f"/proc/{me}/task/{me}/children").read_text()
-        return [int(p) for p in text.split()]
-    except OSError:  # a kernel without CONFIG_PROC_CHILDREN: scan /proc
-        found = []
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    stat = Path(f"/proc/{entry}/stat").read_text()
-                except OSError:
-                    continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == me:
-                    found.append(int(entry))
-        return found
-
-
-def _prctl(option: int, value: int) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(option, value, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), f"prctl({option}, {value}) failed")
-
-
-def _apply_limits(limits: dict) -> None:
-    """Lower this process's rlimits before any other import (see autograder/sandbox/limits.py);
-    the probe process and everything it starts inherit them."""
-    import resource
-
-    mib = 2**20
-    for name, value in ((resource.RLIMIT_CPU, limits["cpu_s"]), (resource.RLIMIT_DATA, limits["memory_mb"] * mib),
-                        (resource.RLIMIT_FSIZE, limits["output_mb"] * mib), (resource.RLIMIT_CORE, 0),
-                        (resource.RLIMIT_NOFILE, limits["open_files"])):
-        resource.setrlimit(name, (value, value))
 
 
 if __name__ == "__main__":

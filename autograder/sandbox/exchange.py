@@ -285,6 +285,18 @@ class TrainedMlp:
     train_seconds: float
 
 
+@dataclass
+class InstructorTest:
+    """One of the instructor's own unittest tests (gradescope-utils), run on the student's files."""
+    sources: dict                             # {file name: text} of the instructor's test folder
+    test_id: str                              # unittest's id, e.g. "test_rules.Rules.test_no_print"
+
+
+@dataclass
+class InstructorTestOut:
+    report: dict                              # gradescope-utils' JSONTestRunner output for that test
+
+
 # Probe name -> (input message, output message).
 PROBES: dict[str, tuple[type, type]] = {
     "chain_rule.evaluate": (ChainRuleInput, ChainRuleOutput),
@@ -305,6 +317,7 @@ PROBES: dict[str, tuple[type, type]] = {
     "mlp_training.two_steps": (TwoSteps, TwoStepsOut),
     "mlp_training.evaluation": (Evaluation, EvaluationOut),
     "mlp_training.cifar_training": (CifarData, TrainedMlp),
+    "instructor_tests.run_one": (InstructorTest, InstructorTestOut),
 }
 
 

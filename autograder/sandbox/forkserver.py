@@ -19,28 +19,19 @@ Protocol on the server's stdin/stdout, one JSON object per line:
 """
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import select
 import sys
 from pathlib import Path
 
-# torchvision is not preloaded: nothing of the grader's needs it, and a submission that imports it
-# pays its import (and its memory) itself.
-PRELOADS = {"numpy": ("numpy",), "torch": ("numpy", "torch")}
-
 
 def serve(kind: str) -> int:
     sys.path[0] = str(Path(__file__).resolve().parents[2])  # the grader root, as child.py expects
-    for name in PRELOADS[kind]:
-        importlib.import_module(name)
-    from autograder.sandbox import child, probes, transport  # noqa: F401  (warm the grader's modules)
-    for name in probes.MODULES:
-        if kind == "torch" or not name.startswith("mlp"):
-            importlib.import_module(f"autograder.sandbox.probes.{name}")
-    child.prctl_subreaper()
-    child.prefer_oom_kill(800)  # before the grader, after the children it forks (1000)
+    from autograder.sandbox import child, features, kinds
+    kinds.warm_imports(kind)
+    features.become_subreaper()
+    features.prefer_oom_kill(800)  # before the grader, after the children it forks (1000)
     _send({"ready": True})
     running: set[int] = set()
     pending = b""  # os.read, not sys.stdin: a buffered reader would hide lines from select()
@@ -61,7 +52,7 @@ def serve(kind: str) -> int:
                     _run_child(Path(request["workdir"]), child)
                 running.add(pid)
                 _send({"id": request["id"], "pid": pid})
-        for pid in child.children_of_self():
+        for pid in features.children_of_self():
             if pid not in running:  # an orphan of a killed supervisor: student code, unsupervised
                 child.kill_group(pid)
         while True:
@@ -82,14 +73,8 @@ def _run_child(workdir: Path, child) -> None:
     code = 70
     try:
         os.setsid()
-        null = os.open(os.devnull, os.O_RDONLY)
-        out = os.open(workdir / "stdout.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-        err = os.open(workdir / "stderr.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-        for fd, target in ((null, 0), (out, 1), (err, 2)):
-            os.dup2(fd, target)
-            os.close(fd)
-        os.environ["HOME"] = str(workdir)
-        os.environ["MPLCONFIGDIR"] = str(workdir / ".mpl")
+        from autograder.sandbox.probe_process import redirect_output
+        redirect_output(workdir)
         code = child.main(workdir)
         sys.stdout.flush()
         sys.stderr.flush()

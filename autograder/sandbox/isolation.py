@@ -1,6 +1,7 @@
 """What a child that runs student code may see and touch: decided once per grade, here only.
 
-Three levels, strongest first; `resolve("auto")` picks the strongest this machine allows:
+Four levels, strongest first; `resolve("auto")` picks the first this machine allows
+(`HLCV_ISOLATION` in the environment, or `--isolation`, asks for one):
 
 - "namespaces": the children (and the fork servers they are forked from) run inside bubblewrap
   (`bwrap`, the sandbox Flatpak uses: maintained, small, no daemon, works without root where
@@ -17,6 +18,12 @@ Three levels, strongest first; `resolve("auto")` picks the strongest this machin
 - "none": neither is possible (not root, no namespaces). Children still run with rlimits, in their
   own session, under a subreaper that kills whatever they leave behind; the grader says that it
   could not isolate further.
+- "portable": Linux's features are missing (macOS, Windows, a Linux without prctl): see
+  portable.py. Spawned interpreters (no fork servers), a watchdog in the grader (wall clock,
+  memory, output, process count), rlimits where the OS has them, a Job Object on Windows, and a
+  psutil sweep that kills whatever a check started. On Linux "none" comes first: its subreaper
+  catches every detached process and its fork servers are faster; "portable" is chosen there
+  only when asked for (to prove on Linux the code path macOS and Windows take).
 
 Test labels never reach any child at any level (see checks/cifar.py): the level only decides who
 else's files student code could read.
@@ -25,7 +32,6 @@ from __future__ import annotations
 
 import functools
 import os
-import pwd
 import shutil
 import stat
 import subprocess
@@ -34,8 +40,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-LEVELS = ("namespaces", "user", "none")
+from . import features
+
+LEVELS = ("namespaces", "user", "none", "portable")
 REQUESTS = ("auto", *LEVELS)
+REQUEST_VAR = "HLCV_ISOLATION"           # asks for a level when the grader is called with "auto"
 SANDBOX_USER_VAR = "HLCV_SANDBOX_USER"   # the unprivileged user children run as when root
 DEFAULT_SANDBOX_USER = "nobody"
 GRADER_MOUNT = Path("/opt/hlcv-grader")  # where the child-side grader code appears in a namespace
@@ -65,6 +74,12 @@ class Isolation:
         return self.uid is not None
 
     @property
+    def portable(self) -> bool:
+        """True at the "portable" level: spawned children watched by the grader (portable.py), no
+        Linux supervisor."""
+        return self.level == "portable"
+
+    @property
     def grader_root(self) -> Path:
         """The folder holding the grader's packages as the child sees it."""
         return GRADER_MOUNT if self.level == "namespaces" else REPO_ROOT
@@ -72,7 +87,9 @@ class Isolation:
     def describe(self) -> dict:
         """Plain data for results.json's extra_data and the report header."""
         mechanism = {"namespaces": "bubblewrap: own mount, PID, network, IPC and UTS namespaces",
-                     "user": "an unprivileged user", "none": "rlimits and a subreaper only"}[self.level]
+                     "user": "an unprivileged user", "none": "rlimits and a subreaper only",
+                     "portable": "spawned processes, limits watched by the grader, a process-tree sweep"
+                                 + ("; a Job Object" if features.WINDOWS else "")}[self.level]
         if self.level == "namespaces" and self.user:
             mechanism += f"; student code runs as the unprivileged user {self.user}"
         elif self.level == "user":
@@ -87,10 +104,22 @@ class Isolation:
 
 
 def resolve(requested: str = "auto") -> Isolation:
-    """The Isolation for a request: "auto" (strongest available) or one level, which must work."""
+    """The Isolation for a request: "auto" (the first level available; HLCV_ISOLATION, when set,
+    stands for it) or one level, which must work."""
+    if requested == "auto" and os.environ.get(REQUEST_VAR, "auto") != "auto":
+        requested = os.environ[REQUEST_VAR]
     if requested not in REQUESTS:
-        raise ValueError(f"unknown isolation {requested!r}; choose from {', '.join(REQUESTS)}")
-    root = os.geteuid() == 0
+        raise ValueError(f"unknown isolation {requested!r}; choose from {', '.join(REQUESTS)}"
+                         + (f" (check {REQUEST_VAR})" if os.environ.get(REQUEST_VAR) == requested else ""))
+    if requested == "portable":
+        return _portable("requested")
+    linux_problem = features.linux_supervisor_problem()
+    if linux_problem is not None:
+        if requested != "auto":
+            raise IsolationUnavailable(f"the {requested!r} level needs Linux's features: {linux_problem}; "
+                                       "use --isolation portable (or auto)")
+        return _portable(linux_problem)
+    root = features.is_root()
     user, uid, gid = _sandbox_account() if root else (None, None, None)
     problem = "not requested"
     if requested in ("auto", "namespaces"):
@@ -114,7 +143,14 @@ def resolve(requested: str = "auto") -> Isolation:
                                     "and write what the grader's own user can",))
 
 
+def _portable(why: str) -> Isolation:
+    return Isolation("portable", notes=(f"portable level ({why}): student code can read and write what "
+                                        "the grader's own user can, and reach the network",))
+
+
 def _sandbox_account() -> tuple[str, int, int]:
+    import pwd  # POSIX only; the grader is root only there
+
     name = os.environ.get(SANDBOX_USER_VAR) or DEFAULT_SANDBOX_USER
     try:
         entry = pwd.getpwnam(name)

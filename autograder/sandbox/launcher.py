@@ -1,4 +1,5 @@
 """Starts probe children: forked from a warm fork server, or spawned when no server can serve.
+(Linux levels; `launcher_for` gives the portable level's SparePool instead.)
 
 `Launcher` is used as a context manager around one grade. The engine starts the fork servers the
 grade needs at once, side by side ("numpy" for the numpy probes, "torch" for the PyTorch ones;
@@ -9,17 +10,16 @@ and the runner then spawns a fresh interpreter for that probe instead: slower, n
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
-from .child import kill_group
+from .features import SIGKILL, kill_group
 from .isolation import Isolation
+from .kinds import kind_of_files, kind_of_probe
 
 FORKSERVER = Path(__file__).relative_to(Path(__file__).resolve().parents[2]).with_name("forkserver.py")
-TORCH_PROBE_MODULES = ("mlp", "mlp_training")
 START_TIMEOUT_S = 120.0  # importing torch on a loaded 2-core machine has taken ~7 s
 
 
@@ -88,7 +88,7 @@ class ForkServer:
             if timed_out:
                 kill_group(pid)
                 self._cond.wait_for(lambda: pid in self._exits or self._dead, 10.0)
-            status = self._exits.pop(pid, -signal.SIGKILL)
+            status = self._exits.pop(pid, -SIGKILL)
         kill_group(pid)  # anything the child left running in its session
         return status, timed_out
 
@@ -117,12 +117,9 @@ class Launcher:
         self._lock = threading.Lock()
 
     def _server(self, probe: str) -> ForkServer:
-        return self._start("torch" if probe.split(".")[0] in TORCH_PROBE_MODULES else "numpy")
+        return self._start(kind_of_probe(probe))
 
-    @staticmethod
-    def kind_of(files) -> str:
-        """The server that probes of these submission files use: torch for the PyTorch half."""
-        return "torch" if any(Path(name).stem in TORCH_PROBE_MODULES for name in files) else "numpy"
+    kind_of = staticmethod(kind_of_files)  # the server that probes of these submission files use
 
     def warm(self, files) -> None:
         """Start now, side by side, the servers that probes of these submission files will use:
@@ -135,6 +132,9 @@ class Launcher:
         with self._lock:
             server = self._servers.get(self.kind_of(files))
         return server is not None and server.settled()
+
+    def expect(self, kinds: set[str]) -> None:
+        """The kinds later checks will use: fork servers serve to the end of the grade anyway."""
 
     def _start(self, kind: str) -> ForkServer:
         with self._lock:
@@ -156,3 +156,12 @@ class Launcher:
     def __exit__(self, *exc) -> None:
         for server in self._servers.values():
             server.close()
+
+
+def launcher_for(env: dict[str, str], isolation: Isolation, work_root: Path):
+    """The grade's launcher: fork servers at the Linux levels, spare interpreters (portable.py,
+    the same interface) at the portable level, where forking is unsafe or impossible."""
+    if isolation.portable:
+        from .portable import SparePool
+        return SparePool(env, work_root)
+    return Launcher(env, isolation, work_root)

@@ -5,7 +5,8 @@ size-capped) into a private working folder with an unguessable name inside the g
 starts `child.py` (the supervisor, see there) at the grade's isolation level with resource limits
 and a scrubbed environment, and turns every way the child can end into either the probe's outputs
 or a ProbeFailure. The supervisor enforces the wall-clock limit and kills whatever the probe left
-running; the parent kills the supervisor's session only if it overruns that limit by GRACE_S.
+running; the parent kills the supervisor's session only if it overruns that limit by GRACE_S. At
+the portable level there is no supervisor: the parent watches the child itself (portable.py).
 Files the child wrote are opened without following links, so a planted link cannot make the
 parent read (and show the student) a file of the grader's.
 """
@@ -15,6 +16,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -24,8 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import pin_threads
-from . import exchange, transport
-from .child import kill_group
+from . import exchange, features, transport
+from .features import kill_group
 from .isolation import Isolation
 from .limits import Limits, memory_error_message, memory_kill_message
 
@@ -34,7 +36,8 @@ if TYPE_CHECKING:
 
 CHILD = Path(__file__).relative_to(Path(__file__).resolve().parents[2]).with_name("child.py")
 GRACE_S = 10.0                 # the supervisor's own kill and sweep get this long past the limit
-NO_ISOLATION = Isolation("none")
+# run_probe's default when no level is given: the weakest this OS runs (none needs Linux's features)
+NO_ISOLATION = Isolation("none" if features.linux_supervisor_problem() is None else "portable")
 MAX_PROCESSES = 256            # RLIMIT_NPROC of a child that runs as the dedicated sandbox user
 MAX_SOURCE_BYTES = 2 * 2**20   # a submitted .py larger than this is refused
 OUTPUT_TAIL = 2000             # characters of the student's stdout/stderr kept for the report
@@ -85,22 +88,29 @@ def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: Any,
         (workdir / "request.json").write_text(json.dumps({
             "probe": probe, "limits": limits.as_dict(), "wall_s": limits.wall_s,
             "drop_to": [isolation.uid, isolation.gid] if isolation.drops_privileges else None,
-            "max_processes": MAX_PROCESSES if dedicated_user else None}))
+            "max_processes": MAX_PROCESSES if dedicated_user else None}), encoding="utf-8")
         if dedicated_user:
             _give_to(workdir, isolation.uid, isolation.gid)
         if launcher is not None:
             launcher.ready(probe)  # a fork server's start-up is the grader's time, not the student's
         started = time.perf_counter()
-        forked = launcher.run(probe, workdir, limits.wall_s + GRACE_S) if launcher is not None else None
-        if forked is None:
-            forked = _spawn_child(workdir, limits, threads, isolation, work_root or workdir.parent)
-        returncode, timed_out = _supervised_ending(workdir, *forked)
+        limit = None
+        if isolation.portable:
+            ending = _run_portable(probe, workdir, limits, threads, launcher, work_root or workdir.parent)
+            returncode, timed_out, limit = ending.status, ending.timed_out, ending.limit
+        else:
+            forked = launcher.run(probe, workdir, limits.wall_s + GRACE_S) if launcher is not None else None
+            if forked is None:
+                forked = _spawn_child(workdir, limits, threads, isolation, work_root or workdir.parent)
+            returncode, timed_out = _supervised_ending(workdir, *forked)
         elapsed = time.perf_counter() - started
         output = _tail(workdir / "stdout.txt") + _tail(workdir / "stderr.txt")
         status = _read_json(workdir / "status.json")
         if timed_out:
             raise ProbeFailure("timeout", f"timed out after {limits.wall_s:.0f} s (an endless loop, "
                                "or far more work than needed?)", output=output)
+        if limit is not None:
+            raise ProbeFailure(*_explain_limit(limit, limits), output=output)
         if status is None:
             raise ProbeFailure(*_explain_death(returncode, output, limits), output=output)
         if status.get("status") != "ok":
@@ -122,6 +132,28 @@ def run_probe(submission: Path, files: tuple[str, ...], probe: str, inputs: Any,
         remove_tree(workdir)
 
 
+def _run_portable(probe: str, workdir: Path, limits: Limits, threads: int, pool, work_root: Path):
+    """The portable level: the probe in a spare interpreter of the grade's pool, or (no pool) in
+    one started for it alone; returns the watchdog's portable.Ending."""
+    from .portable import SparePool
+
+    if pool is not None:
+        return pool.run(probe, workdir, limits)
+    with SparePool(child_env(work_root, threads), work_root, prestart=False) as alone:
+        return alone.run(probe, workdir, limits)
+
+
+def _explain_limit(limit: str, limits: Limits) -> tuple[str, str]:
+    """(kind, message) of a probe the portable level's watchdog stopped at one of its limits."""
+    from .portable import MAX_PROCESSES as PORTABLE_PROCESSES
+
+    if limit == "memory":
+        return "memory", memory_error_message(limits)
+    if limit == "output":
+        return "crash", f"wrote more than {limits.output_mb} MB (printing in a loop?)"
+    return "crash", f"started more than {PORTABLE_PROCESSES} processes at once (a fork bomb?)"
+
+
 def _give_to(workdir: Path, uid: int, gid: int) -> None:
     """The working folder and what the parent wrote in it, owned by the sandbox user (mode 0700)."""
     for folder, subfolders, names in os.walk(workdir):
@@ -136,10 +168,15 @@ def remove_tree(folder: Path) -> None:
     def make_writable_and_retry(function, path, _exc):
         try:
             os.chmod(os.path.dirname(path), 0o700)
+            if not features.POSIX:  # Windows: a read-only file cannot be deleted
+                os.chmod(path, stat.S_IWRITE)
             function(path)
         except OSError:
             pass
-    shutil.rmtree(folder, onerror=make_writable_and_retry)
+    if sys.version_info >= (3, 12):  # onerror is deprecated there; onexc gets the exception itself
+        shutil.rmtree(folder, onexc=make_writable_and_retry)  # novermin (only on 3.12+)
+    else:
+        shutil.rmtree(folder, onerror=make_writable_and_retry)
 
 
 def _supervised_ending(workdir: Path, returncode: int, killed: bool) -> tuple[int, bool]:
@@ -178,6 +215,7 @@ def child_env(workdir: Path, threads: int) -> dict[str, str]:
         "MPLBACKEND": "Agg",
         "MPLCONFIGDIR": str(workdir / ".mpl"),
         "CUBLAS_WORKSPACE_CONFIG": ":4096:8",
+        **features.platform_env(),
     }
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
         if name in os.environ:
@@ -199,7 +237,7 @@ def _spawn_child(workdir: Path, limits: Limits, threads: int, isolation: Isolati
             returncode = process.wait(timeout=limits.wall_s + GRACE_S)
             killed = False
         except subprocess.TimeoutExpired:
-            returncode, killed = -signal.SIGKILL, True
+            returncode, killed = -features.SIGKILL, True
         if isolation.level == "namespaces" and returncode > 128:
             returncode = -(returncode - 128)  # bubblewrap relays a child killed by signal s as 128 + s
         kill_group(process.pid)
@@ -224,15 +262,17 @@ def _explain_death(returncode: int, output: str, limits: Limits) -> tuple[str, s
     if returncode < 0:
         sig = -returncode
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-        if sig == signal.SIGXCPU:
+        if sig == getattr(signal, "SIGXCPU", None):
             return "timeout", f"used more than its CPU-time limit ({limits.effective_cpu_s} s)"
-        if sig == signal.SIGXFSZ:
+        if sig == getattr(signal, "SIGXFSZ", None):
             return "crash", f"wrote more than {limits.output_mb} MB (printing in a loop?)"
-        if sig == signal.SIGKILL:
+        if sig == features.SIGKILL:
             return "memory", memory_kill_message(limits)
         return "crash", f"crashed with signal {name} (segmentation fault, recursion, native code?)"
     if "MemoryError" in output or "Cannot allocate memory" in output:
         return "memory", memory_error_message(limits)
+    if returncode >= 0xC0000000:  # a Windows exception status (0xC0000005: access violation)
+        return "crash", f"crashed with Windows status {returncode:#x} (access violation, stack overflow, native code?)"
     return "crash", (f"ended the process (exit code {returncode}) before returning; do not call "
                      "sys.exit(), os._exit() or quit() in your code")
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from .features import O_BINARY, O_NOFOLLOW, O_NONBLOCK
+
 ARRAYS = "arrays.npz"
 VALUES = "values.json"
 NUMERIC_KINDS = "biuf"
@@ -38,7 +40,7 @@ def write(folder: Path, data: dict[str, Any], prefix: str) -> None:
     if large:
         values[FILES_KEY] = large
     np.savez(folder / (prefix + ARRAYS), **arrays)
-    (folder / (prefix + VALUES)).write_text(json.dumps(values, allow_nan=True))
+    (folder / (prefix + VALUES)).write_text(json.dumps(values, allow_nan=True), encoding="utf-8")
 
 
 def read(folder: Path, prefix: str, max_bytes: int = 512 * 2**20, map_large: bool = False) -> dict[str, Any]:
@@ -75,7 +77,7 @@ def read(folder: Path, prefix: str, max_bytes: int = 512 * 2**20, map_large: boo
 
 
 def _large_array(folder: Path, name: str, max_bytes: int, mapped: bool, key: str) -> np.ndarray:
-    if "/" in name or not name.endswith(".npy"):
+    if "/" in name or "\\" in name or not name.endswith(".npy"):
         raise TransportError(f"{key}: {name!r} is not a file name of this folder")
     try:
         with open_regular(folder / name, max_bytes) as handle:
@@ -92,7 +94,9 @@ def _large_array(folder: Path, name: str, max_bytes: int, mapped: bool, key: str
 def open_regular(path: Path, max_bytes: int | None = None) -> io.BufferedReader:
     """Open a file for reading only if it is a regular file reached without following a link."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        if not O_NOFOLLOW and os.path.islink(path):  # Windows: no O_NOFOLLOW, so look first
+            raise OSError(40, "is a link")
+        fd = os.open(path, os.O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_BINARY)
     except OSError as exc:
         raise TransportError(f"{Path(path).name} is missing or a link ({exc.strerror})") from None
     info = os.fstat(fd)

@@ -61,12 +61,13 @@ def test_nbgrader_and_plain_layouts(tmp_path):
     assert layout == "folders" and [s.student for s in found] == ["yan", "zoe"]
 
 
-def _grade_all(folder: Path, out: Path, *extra: str, html: bool = False) -> tuple[subprocess.CompletedProcess, dict]:
+def _grade_all(folder: Path, out: Path, *extra: str, html: bool = False,
+               similarity: bool = False) -> tuple[subprocess.CompletedProcess, dict]:
     # --time-scale 0.75: Q0's limits become 15 s, short for the hang, long enough for the solution's
     # several runs on a loaded 2-core machine (8 s timed the solution out there).
     proc = subprocess.run([sys.executable, "-m", "autograder.channels.batch", str(folder), "--out", str(out),
-                           "--only", "Q0", "--jobs", "2", "--time-scale", "0.75", *extra,
-                           *([] if html else ["--no-html"])],
+                           "--only", "Q0", "--jobs", "2", "--time-scale", "0.75",
+                           *extra, *([] if html else ["--no-html"]), *([] if similarity else ["--no-similarity"])],
                           cwd=REPO, capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr
     with open(out / "gradebook.csv") as handle:
@@ -86,7 +87,7 @@ def test_a_class_with_a_hang_and_a_killer_costs_only_their_rows(tmp_path):
     # Kills the process that started it: the fork server, then (spawned instead) the grader itself.
     (killer / "chain_rule.py").write_text("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")
     out = tmp_path / "out"
-    proc, rows = _grade_all(klass, out, html=True)
+    proc, rows = _grade_all(klass, out, html=True, similarity=True)
     assert set(rows) == {"ada", "bob", "cyd", "dan"}, proc.stderr
     assert "2 / 2" in (out / "ada" / "report" / "index.html").read_text(), "no report for ada"
     assert (rows["ada"]["Q0"], rows["ada"]["total"], rows["ada"]["status"]) == ("2", "2", "graded")
@@ -95,6 +96,7 @@ def test_a_class_with_a_hang_and_a_killer_costs_only_their_rows(tmp_path):
     assert rows["dan"]["status"] in ("graded", "grader_error"), rows["dan"]
     assert rows["ada"]["Q1a"] == "", "an ungraded question must stay blank"
     assert "4/4" in proc.stderr and "graded" in proc.stderr  # the progress bar's last line
+    assert "not a verdict" in (out / "similarity.html").read_text() and (out / "similarity.csv").is_file()
     for student in rows:
         results = json.loads((out / student / "results.json").read_text())
         assert results["score"] == float(rows[student]["total"])

@@ -2,14 +2,18 @@
 
 The release is made by the real `nbgrader generate_assignment` in a temporary course; the handout
 zip by `python -m autograder.channels.handout`. The handout is then unzipped into an empty folder
-and its own `make grade` runs there, as a student would.
+and its own `make grade` runs there, as a student would: first building its own .venv.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
 import sys
+import venv
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -62,10 +66,29 @@ def test_no_solution_is_handed_out(which, request):
     assert leaks(folder) == []
 
 
+def _venv_borrowing_this_ones_packages(folder: Path) -> None:
+    """A fresh venv whose site-packages point (.pth) at this interpreter's: pip finds every
+    dependency installed, so building it takes seconds instead of downloading torch."""
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(folder)
+    python = folder / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    Path(site, "borrowed.pth").write_text("\n".join(p for p in sys.path if p.endswith("site-packages")) + "\n",
+                                          encoding="utf-8")
+
+
 def test_the_handout_grades_the_skeleton_zero(handout):
-    """Does the unzipped handout's `make grade` score the skeleton 0 with "not implemented yet"?"""
-    out = run(["make", "grade", f"PY={sys.executable}"], handout)
+    """On first use, does the unzipped handout's `make grade` build its .venv itself (python -m
+    autograder.install: torch found, then `pip install .`) and score the skeleton 0 with "not
+    implemented yet", at the portable level as on macOS and Windows (HLCV_ISOLATION)? (A
+    from-scratch build that downloads torch was run by hand: README.)"""
+    _venv_borrowing_this_ones_packages(handout / ".venv")
+    out = run(["make", "grade", "TORCH_INDEX=default", "HLCV_ISOLATION=portable"], handout)
+    assert "autograder.install" in out and "pip install --quiet ." in out, out[-3000:]
+    assert (handout / ".venv" / ".installed").is_file()
     assert "not implemented yet" in out and "Total: 0/" in out, out[-3000:]
+    results = json.loads((handout / "reports" / handout.name / "results.json").read_text(encoding="utf-8"))
+    assert results["extra_data"]["isolation"]["level"] == "portable"  # as on macOS and Windows
 
 
 def test_the_handout_grades_the_solution_full(handout):
@@ -74,7 +97,7 @@ def test_the_handout_grades_the_solution_full(handout):
     The CIFAR-10 trainings are left out (Q=...): tests/nbgrader/test_course.py grades them once
     for the solution, and each costs a minute."""
     solved = handout.parent / "solved"  # a copy: the skeleton's test reads the original
-    shutil.copytree(handout, solved)
+    shutil.copytree(handout, solved, ignore=shutil.ignore_patterns(".venv"))
     for name in SUBMISSION_FILES:
         shutil.copyfile(SOLUTION / name, solved / name)
     out = run(["make", "grade", f"PY={sys.executable}", f"Q={','.join(quick_check_ids())}"], solved)

@@ -16,7 +16,7 @@ from .layouts import Submission
 def write(submissions: list[Submission], statuses: dict[str, str], out: Path) -> Path:
     """Write OUT/gradebook.csv and return its path."""
     path = out / "gradebook.csv"
-    with open(path, "w", newline="") as handle:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student", "name", "email", *QUESTIONS, "total", "max", "status"])
         for sub in submissions:

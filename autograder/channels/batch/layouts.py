@@ -35,6 +35,14 @@ def discover(folder: Path, assignment: str = "") -> tuple[str, list[Submission]]
                               for p in folder.iterdir() if _is_upload(p)), key=lambda s: s.student)
 
 
+def group_uploads(submissions: list[Submission]) -> dict[Path, list[Submission]]:
+    """{upload: the students who share it (a group)}, in the order found."""
+    uploads: dict[Path, list[Submission]] = {}
+    for sub in submissions:
+        uploads.setdefault(sub.upload, []).append(sub)
+    return uploads
+
+
 def safe_name(text: str) -> str:
     """A folder and CSV-safe student id: letters, digits, . _ - @ only."""
     cleaned = re.sub(r"[^A-Za-z0-9._@-]+", "_", text).strip("._")
@@ -49,7 +57,7 @@ def _is_upload(path: Path) -> bool:
 
 def _gradescope(folder: Path) -> list[Submission]:
     found = []
-    for key, people in _parse_metadata((folder / METADATA).read_text(errors="replace")).items():
+    for key, people in _parse_metadata((folder / METADATA).read_text(encoding="utf-8", errors="replace")).items():
         upload = folder / key
         if not upload.is_dir():
             continue

@@ -1,122 +1,133 @@
-"""Grade every submission of a class, each in its own grader process, several at once.
+"""Grade every submission of a class on a Dask cluster, one task per student, several at once.
 
 Per student, under OUT/<student>/: `submission/` (the staged copy), `results.json` (Gradescope's
-format), `report/` (the HTML report) and `graded.json` (how and when, and the hash of what was
-graded). A student whose graded.json matches the staged files' hash is skipped unless forced, so
-an interrupted run continues where it stopped. A grader that crashes, hangs or is attacked costs
-only that student's row: its results become the "autograder error" result, marked in the gradebook.
+format), `report/` (the HTML report) and `graded.json` (how, where and when, and the hash of what
+was graded). The driver (this module) stages each upload and hashes it; a student whose
+graded.json matches that hash is skipped unless forced, so an interrupted run continues where it
+stopped. The others become tasks (`task.grade_submission`, see `cluster.py`): their staged files
+travel with the task and their results come back, and only the driver writes OUT, once per
+student, when a result arrives. A grader that crashes, hangs or is attacked, and a task whose
+workers keep dying, cost only that student's row: its results become the "autograder error" result,
+marked in the gradebook.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ..fallback import fallback_results, kill_tree, read_results, write_json
-from ..stage import stage
-from .layouts import Submission
-
-REPO = Path(__file__).resolve().parents[3]
+from ..fallback import fallback_results, read_results, write_json
+from ..stage import EXPECTED, Staged, stage
+from . import cluster
+from .layouts import Submission, group_uploads
+from .task import GradeOptions
 
 
 @dataclass(frozen=True)
 class BatchConfig:
-    jobs: int = 1                 # submissions graded at once, one grader process each
+    jobs: int = 1                 # grades at once on the embedded cluster (its worker processes)
     force: bool = False           # regrade students whose graded.json is up to date
     only: str = ""                # questions to grade (default: all)
     time_scale: float = 1.0       # passed to every grade (--time-scale)
     timeout_s: float = 900.0      # a whole grade past this is killed (its row: "timed out")
     html: bool = True             # write the HTML report per student
+    scheduler: str = ""           # a Dask scheduler's address; "" = an embedded LocalCluster of `jobs`
+
+    def options(self) -> GradeOptions:
+        return GradeOptions(self.only, self.time_scale, self.timeout_s, self.html)
+
+
+@dataclass
+class Upload:
+    """One upload to grade (group members share it) and what staging found in it."""
+
+    members: list[Submission]
+    staged: Staged
+    digest: str
+
+    def files(self) -> dict[str, bytes]:
+        """What travels with the task: the grader's own files only (a notebook can be 20 MB)."""
+        return {p.name: p.read_bytes() for p in sorted(self.staged.folder.iterdir()) if p.name in EXPECTED}
 
 
 def grade_all(submissions: list[Submission], out: Path, config: BatchConfig,
               stream: TextIO = sys.stderr) -> dict[str, str]:
     """Grade every upload once (group members share it); {student: status}, status one of
     graded | skipped | grader_error | timed_out."""
-    uploads: dict[Path, list[Submission]] = {}
-    for sub in submissions:
-        uploads.setdefault(sub.upload, []).append(sub)
-    progress = Progress(len(uploads), stream)
+    uploads = group_uploads(submissions)
     statuses: dict[str, str] = {}
-    with ThreadPoolExecutor(max_workers=max(1, config.jobs)) as pool:
-        futures = {pool.submit(grade_one, subs[0].student, upload, out, config): subs
-                   for upload, subs in uploads.items()}
-        for future in as_completed(futures):
-            subs = futures[future]
-            status = future.result()
-            for sub in subs[1:]:  # the other members of a group get the same results
-                _share(out / subs[0].student, out / sub.student)
-            statuses.update({sub.student: status for sub in subs})
-            progress.step(status, subs[0].student)
+    progress = Progress(len(uploads), stream)
+
+    def finished(members: list[Submission], status: str) -> None:
+        for sub in members[1:]:  # the other members of a group get the same results
+            _share(out / members[0].student, out / sub.student)
+        statuses.update({sub.student: status for sub in members})
+        progress.step(status, members[0].student)
+
+    with tempfile.TemporaryDirectory(prefix="hlcv-batch-") as tmp:
+        pending: dict[str, Upload] = {}
+        for number, (upload, members) in enumerate(uploads.items()):
+            prepared = _prepare(members, upload, Path(tmp) / str(number), config)
+            done = _read_json(out / members[0].student / "graded.json")
+            if (not config.force and done.get("hash") == prepared.digest
+                    and read_results(out / members[0].student / "results.json")):
+                finished(members, "skipped")
+            else:
+                pending[members[0].student] = prepared
+        if pending:
+            address = cluster.scheduler_address(config.scheduler)
+            with cluster.connect(address, config.jobs) as client:
+                progress.note(cluster.describe(client))
+                requests = {student: (job.files(), config.options()) for student, job in pending.items()}
+                for student, outcome in cluster.grade_each(client, requests):
+                    job = pending[student]
+                    finished(job.members, _record(job, outcome, out / student))
     progress.finish()
     return statuses
 
 
-def grade_one(student: str, upload: Path, out: Path, config: BatchConfig) -> str:
-    """Stage, grade in a separate process, keep the results; never raises for a submission."""
-    folder = out / student
+def _prepare(members: list[Submission], upload: Path, tmp: Path, config: BatchConfig) -> Upload:
+    """Stage the upload into `tmp` and hash what the grade depends on."""
+    tmp.mkdir(parents=True)
+    staged = stage(as_folder(upload, tmp), tmp / "staged")
+    return Upload(members, staged, _digest(staged.folder, config))
+
+
+def _record(job: Upload, outcome: dict, folder: Path) -> str:
+    """Write one student's outputs from the task's outcome; returns the row's status. Everything
+    is keyed by the student and replaced whole, so writing the same outcome twice changes nothing."""
+    status = outcome["status"]
     folder.mkdir(parents=True, exist_ok=True)
-    staged_dir = folder / "submission"
-    with tempfile.TemporaryDirectory(prefix="hlcv-batch-") as tmp:
-        upload_dir = _as_folder(upload, Path(tmp))
-        staged_tmp = stage(upload_dir, Path(tmp) / "staged")
-        digest = _digest(staged_tmp.folder, config)
-        done = _read_json(folder / "graded.json")
-        if not config.force and done.get("hash") == digest and read_results(folder / "results.json"):
-            return "skipped"
-        shutil.rmtree(staged_dir, ignore_errors=True)
-        shutil.copytree(staged_tmp.folder, staged_dir)
-        private = Path(tmp) / "grader"
-        private.mkdir(mode=0o700)
-        started = time.monotonic()
-        status = _run_grader(staged_dir, private, config)
-        results = read_results(private / "results.json")
-        if results is None:
-            results = fallback_results(time.monotonic() - started, status)
-            status = status if status != "graded" else "grader_error"
-        results.setdefault("extra_data", {})["upload"] = staged_tmp.as_dict()
-        write_json(results, folder / "results.json")
-        shutil.rmtree(folder / "report", ignore_errors=True)
-        if (private / "index.html").exists():
-            shutil.copytree(private, folder / "report", ignore=shutil.ignore_patterns("results.json"))
-    write_json({"hash": digest, "status": status, "seconds": round(time.monotonic() - started, 1),
-                "graded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "upload": str(upload)}, folder / "graded.json")
+    shutil.rmtree(folder / "submission", ignore_errors=True)
+    shutil.copytree(job.staged.folder, folder / "submission")
+    results = outcome["results"]
+    if results is None:
+        results = fallback_results(outcome["seconds"], status)
+        status = status if status != "graded" else "grader_error"
+    results.setdefault("extra_data", {})["upload"] = job.staged.as_dict()
+    write_json(results, folder / "results.json")
+    shutil.rmtree(folder / "report", ignore_errors=True)
+    if outcome["report"]:
+        (folder / "report").mkdir()
+        for name, content in outcome["report"].items():
+            (folder / "report" / Path(name).name).write_bytes(content)
+    record = {"hash": job.digest, "status": status, "seconds": outcome["seconds"],
+              "worker": outcome["worker"], "graded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              "upload": str(job.members[0].upload)}
+    if status != "graded":
+        record["log"] = outcome["log"]  # the grader's last words, for the staff
+    write_json(record, folder / "graded.json")  # last: a student is done once this file says so
     return status
 
 
-def _run_grader(staged: Path, private: Path, config: BatchConfig) -> str:
-    """graded | grader_error | timed_out; the grader's own output goes to private/grader.log."""
-    command = [sys.executable, "-m", "autograder", "grade", str(staged), "--results",
-               str(private / "results.json"), "--report", str(private), "--workers", "1",
-               "--time-scale", str(config.time_scale), "--isolation", "auto"]
-    if config.only:
-        command += ["--only", config.only]
-    if not config.html:
-        command.append("--no-html")
-    with open(private / "grader.log", "wb") as log:
-        process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
-        try:
-            code = process.wait(timeout=config.timeout_s * config.time_scale)
-        except subprocess.TimeoutExpired:
-            kill_tree(process.pid)  # the grader and every child it started
-            process.wait()
-            return "timed_out"
-    return "graded" if code == 0 else "grader_error"
-
-
-def _as_folder(upload: Path, tmp: Path) -> Path:
+def as_folder(upload: Path, tmp: Path) -> Path:
     """A plain-layout .zip becomes a folder holding it (staging unpacks it)."""
     if upload.is_dir():
         return upload
@@ -143,7 +154,7 @@ def _share(source: Path, target: Path) -> None:
 
 def _read_json(path: Path) -> dict:
     try:
-        value = json.loads(path.read_text())
+        value = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return value if isinstance(value, dict) else {}
@@ -161,6 +172,13 @@ class Progress:
         self.lock = threading.Lock()
         self.tty = hasattr(stream, "isatty") and stream.isatty()
         self._draw("")
+
+    def note(self, text: str) -> None:
+        """One line of its own above the bar (e.g. which cluster grades)."""
+        with self.lock:
+            self.stream.write(("\r" if self.tty else "") + text + "\n")
+            if self.tty:
+                self._draw("")
 
     def step(self, status: str, student: str) -> None:
         with self.lock:

@@ -10,6 +10,7 @@ not your fault" results of `fallback_results`, with the traceback on stdout (ins
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -75,9 +76,50 @@ def grade_upload(root: Path) -> dict:
         if results is None:
             print(f"the grader ended with exit code {code} and no valid results.json", flush=True)
             results = fallback_results(time.monotonic() - started, reason)
+        tests = source / "instructor_tests"
+        if (tests / "manifest.json").is_file():  # the instructor's own tests (make gradescope TESTS=...)
+            left = deadline - (time.monotonic() - started)
+            merge_instructor_tests(results, run_instructor_tests(staged.folder, tests, private, source, left))
         return annotate(results, staged.as_dict())
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def run_instructor_tests(staged: Path, tests: Path, private: Path, source: Path, left_s: float) -> dict:
+    """The instructor's tests as results.json entries, from their own process (each test in a
+    sandboxed child there); every test failed with the reason when that process fails."""
+    from ...extra_tests.entries import failed_entries
+
+    out = private / "instructor_tests.json"
+    command = [sys.executable, "-m", "autograder.extra_tests", str(staged), "--tests", str(tests),
+               "--results", str(out), "--isolation", "auto", "--time-scale", "auto"]
+    print("$ " + " ".join(command), flush=True)
+    process = subprocess.Popen(command, cwd=source, stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        process.wait(timeout=max(left_s, 30.0))  # what the grade left of the deadline, at least 30 s
+    except subprocess.TimeoutExpired:
+        kill_tree(process.pid)
+        process.wait()
+        return failed_entries(tests, "The course's own tests ran out of time after the autograder's checks.")
+    try:
+        found = json.loads(out.read_text(encoding="utf-8"))
+        if isinstance(found.get("tests"), list) and isinstance(found.get("leaderboard"), list):
+            return found
+    except (OSError, ValueError, AttributeError):
+        pass
+    return failed_entries(tests, "Autograder error, not your fault: the course's own tests could not run.")
+
+
+def merge_instructor_tests(results: dict, extra: dict) -> None:
+    """Put the instructor's tests beside the harness's checks; the total is their sum again."""
+    results["tests"] = results.get("tests", []) + extra["tests"]
+    if extra["leaderboard"]:
+        results["leaderboard"] = results.get("leaderboard", []) + extra["leaderboard"]
+    results["score"] = round(sum(float(t.get("score", 0.0)) for t in results["tests"]), 4)
+    points = sum(t["score"] for t in extra["tests"])
+    weight = sum(t["max_score"] for t in extra["tests"])
+    results["output"] = results.get("output", "") + f"  Course tests {points:g}/{weight:g}."
+    results.setdefault("extra_data", {})["instructor_tests"] = {"score": points, "max_score": weight}
 
 
 def lock_down(root: Path, source: Path, data: Path) -> None:
@@ -114,8 +156,8 @@ def annotate(results: dict, upload: dict) -> dict:
         if check_id in by_check:
             value = float(accuracy) * 100 if isinstance(accuracy, (int, float)) else 0.0
             board.append({"name": column, "value": round(value, 2), "order": "desc"})
-    if board:
-        results["leaderboard"] = board
+    if board or results.get("leaderboard"):
+        results["leaderboard"] = board + results.get("leaderboard", [])  # the instructor's columns after ours
     return results
 
 

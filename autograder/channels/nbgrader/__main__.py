@@ -29,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
                       help="grade only this student (repeatable; default: every submitted one)")
     book.add_argument("--only", default="", help="comma-separated questions or check ids (default: all); "
                       "the checks left out score 0 in the gradebook")
+    book.add_argument("--jobs", default="auto", help="students graded at once on this machine, or auto = from "
+                      "the CPUs and memory the cgroup grants (default: auto; ignored with --scheduler)")
+    book.add_argument("--scheduler", default="", help="grade on an existing Dask cluster, e.g. tcp://host:8786 "
+                      "(default: $DASK_SCHEDULER_ADDRESS, else an embedded cluster on this machine)")
     auto = commands.add_parser("autograde", help="`nbgrader autograde` with every student's kernel sandboxed "
                                "(what `make autograde` runs); arguments after `--` go to nbgrader")
     auto.add_argument("--course", type=Path, default=Path("course"), help="course folder (default: course)")
@@ -79,20 +83,25 @@ def _gradebook(args) -> int:
     except manifest.GraderChanged as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    from .gradebook import submitted_students, summary, write_student
+    from ...resources import auto_jobs
+    from ..batch.cluster import ClusterUnavailable
+    from ..batch.task import GradeOptions
+    from .gradebook import grade_students, submitted_students, summary, write_student
     students = args.student or submitted_students(args.course, args.assignment)
     if not students:
         print(f"error: no folder {args.course}/submitted/*/{args.assignment}: collect the submissions, "
               "then run `make autograde`", file=sys.stderr)
         return EXIT_FAILED
-    only = [q for q in args.only.split(",") if q.strip()] or None
+    jobs = auto_jobs() if args.jobs == "auto" else max(1, int(args.jobs))
+    try:
+        reports = grade_students(args.course, args.assignment, {s: GradeOptions(only=args.only, html=False)
+                                                                for s in students}, args.scheduler, jobs)
+    except (FileNotFoundError, ClusterUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     flagged = 0
     for student in students:
-        try:
-            graded = write_student(args.course, args.assignment, student, only=only)
-        except (FileNotFoundError, ValueError) as exc:
-            print(f"error: {student}: {exc}", file=sys.stderr)
-            return EXIT_FAILED
+        graded = write_student(args.course, args.assignment, student, reports[student])
         flagged += len(graded.flags)
         print(summary(graded))
     print(f"{len(students)} submission(s) written to the gradebook; {flagged} cell(s) flagged "

@@ -2,25 +2,32 @@
 
 `nbgrader autograde` runs the student's notebook, and every cell the student wrote runs in the
 same kernel as the test cells before them, so a student cell can replace whatever a test cell
-calls. This writer therefore grades each submission with the engine, outside any kernel, from
-the files nothing's kernel could touch: the .py files of `submitted/<student>/<assignment>/`
-(only they are copied into the sandbox's children; the autograded copies were beside the kernel),
-and writes each question's points into nbgrader's gradebook as the test cell's `auto_score`. A cell whose in-kernel score differs is flagged: it is printed, marked as needing
-manual grading (formgrader lists it), and its output in the autograded notebook (what
-`nbgrader generate_feedback` renders) is replaced by the sandbox's lines.
+calls. This writer therefore grades each submission outside any kernel, from the files no
+kernel could touch: the .py files of `submitted/<student>/<assignment>/` (the autograded copies
+were beside the kernel). Each student is one task on Dask (`grade_students`: the same tasks,
+embedded cluster or --scheduler as `make grade-all`; only the submission's .py files travel, and a
+grader process runs them in the sandbox); each question's points go into nbgrader's gradebook as
+the test cell's `auto_score` (`write_student`, in this process: the gradebook is one sqlite file).
+A cell whose in-kernel score differs is flagged: it is printed, marked as needing manual grading
+(formgrader lists it), and its output in the autograded notebook (what `nbgrader
+generate_feedback` renders) is replaced by the sandbox's lines.
 """
 from __future__ import annotations
 
 import math
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from ...engine import GradeConfig, grade
+from ...feedback import crash_report
 from ...reporters import gradescope, terminal
-from ...results import GradeReport
+from ...results import GradeReport, report_from_dict
+from ..batch import cluster
+from ..batch.task import GradeOptions
+from ..stage import EXPECTED, stage
 from .autograde import describe_kernel, kernel_records
 from .course import CIFAR_CHECKS, NOTEBOOK, auto_points, cell_id_of
 
@@ -52,26 +59,55 @@ class StudentGrade:
         return [c for c in self.cells if c.flagged]
 
 
-def write_student(course: Path, assignment: str, student: str, only: list[str] | None = None,
-                  config: GradeConfig = GradeConfig(), db_url: str | None = None) -> StudentGrade:
-    """Grade autograded/<student>/<assignment>/ and write its points into the gradebook.
-
-    `only` restricts the grade to some questions or check ids (as `make grade Q=...`); a check
-    left out scores 0 in its cell. Grades the submitted .py files; writes results.json beside the
-    autograded notebook (the same file `make grade` writes) and replaces the test cells' outputs
-    in it. When autograde failed on the notebook (nbgrader then removes the autograded folder,
-    e.g. for a cell that prints more points than it is worth), every cell is flagged.
-    """
+def submission_folder(course: Path, assignment: str, student: str) -> Path:
+    """submitted/<student>/<assignment>/: the files that count, which no notebook kernel could
+    touch (the autograded copies sat in the kernel's folder; autograde never overwrites either)."""
     submitted = course / "submitted" / student / assignment
     if not submitted.is_dir():
         raise FileNotFoundError(f"{submitted} does not exist: the gradebook writer grades the submitted "
                                 "files (the notebook's kernel could have changed the autograded copies)")
+    return submitted
+
+
+def grade_students(course: Path, assignment: str, options: dict[str, GradeOptions],
+                   scheduler: str = "", jobs: int = 1) -> dict[str, GradeReport]:
+    """Grade each student's submission folder (`options`: {student: how}) as one Dask task; returns
+    {student: report}. A grade that left no result model becomes an "autograder error" report."""
+    only = {s: [q for q in o.only.split(",") if q.strip()] or None for s, o in options.items()}
+    with tempfile.TemporaryDirectory(prefix="hlcv-gradebook-") as tmp:
+        requests = {}
+        for student, how in options.items():
+            staged = stage(submission_folder(course, assignment, student), Path(tmp) / student)
+            files = {p.name: p.read_bytes() for p in staged.folder.iterdir() if p.name in EXPECTED}
+            requests[student] = (files, how)
+        reports = {}
+        with cluster.connect(cluster.scheduler_address(scheduler), jobs) as client:
+            for student, outcome in cluster.grade_each(client, requests):
+                folder = submission_folder(course, assignment, student)
+                try:
+                    report = report_from_dict(outcome["model"])
+                    report.submission = str(folder)
+                except (TypeError, ValueError, KeyError):
+                    report = crash_report(folder, only[student], f"{outcome['status']}: no result model\n"
+                                          + outcome["log"])
+                reports[student] = report
+    return reports
+
+
+def write_student(course: Path, assignment: str, student: str, report: GradeReport,
+                  db_url: str | None = None) -> StudentGrade:
+    """Write the points of `report` (see grade_students) into the gradebook for this student.
+
+    A check left out of the grade (`only`) scores 0 in its cell. Also writes results.json beside
+    the notebook (the same file `make grade` writes) and replaces the test cells' outputs in the
+    autograded notebook. When autograde failed on the notebook (no autograded copy), every cell is
+    flagged.
+    """
     folder = course / "autograded" / student / assignment
     notebook = folder / f"{NOTEBOOK}.ipynb"
     for path in (notebook, folder / "results.json"):
         if path.is_symlink():  # never write through a link a kernel could have planted
             path.unlink()
-    report = grade(submitted, only=only, config=config)
     scores = report.question_scores()
     # What the kernel said: stored in the notebook by an earlier run of this writer (auto_score
     # then holds the sandbox's points), else nbgrader's auto_score; nothing when autograde failed.

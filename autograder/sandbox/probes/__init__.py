@@ -17,7 +17,8 @@ from typing import Any, Callable
 import numpy as np
 
 SUBMISSION_MARK = "<submission>"  # stands for the submission folder in tracebacks sent to the parent
-MODULES = ("chain_rule", "two_layer_net", "two_layer_training", "hyperparams", "mlp", "mlp_training")
+MODULES = ("chain_rule", "two_layer_net", "two_layer_training", "hyperparams", "mlp", "mlp_training",
+           "instructor_tests")
 
 
 class StudentFailure(Exception):
