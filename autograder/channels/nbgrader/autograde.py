@@ -38,9 +38,9 @@ def autograde(course: Path, assignment: str, student: str | None = None, request
     level = isolation.resolve(request)
     print(f"make autograde: student kernels run at the isolation level {level.level!r} "
           f"({level.describe()['mechanism']})", flush=True)
-    if level.level == "none":
+    if level.level in ("none", "portable"):  # rlimits, a wall clock and a sweep only
         print("warning: " + "; ".join(level.notes) + ". The notebooks' cells can reach everything your user "
-              "can: grade untrusted submissions on a machine with bubblewrap, or as root.", flush=True)
+              "can: grade untrusted submissions on Linux with bubblewrap, or as root.", flush=True)
     if level.level == "user":  # the sandbox user must not reach the gradebook, the submissions, solution/
         for line in isolation.protect([course, isolation.REPO_ROOT / "solution"]):
             print(line)

@@ -31,24 +31,19 @@ code with the instructor's rights, outside any sandbox. For each notebook it:
 """
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ... import THREAD_VARS
 from ...sandbox import isolation
-from ...sandbox.child import children_of_self, kill_group, prctl_subreaper, sweep
+from .kernel_watch import die_with_nbgrader, supervise
 
 KERNEL_NAME = "hlcv-sandboxed"
-PR_SET_PDEATHSIG = 1
 SETTINGS = "settings.json"
 KERNEL_MOUNT = Path("/opt/hlcv-kernel")   # inside bubblewrap: the kernel's private folder (connection file, HOME)
 DATA_MOUNT = Path("/opt/hlcv-data")       # inside bubblewrap: HLCV_DATA_DIR (cifar10/cifar10.npz only)
@@ -83,10 +78,15 @@ class KernelLimits:
 # Runs first in the kernel's process, stdlib only, with -I: the rlimits, the drop to the sandbox
 # user (bubblewrap keeps CAP_SETUID for it when the launcher is root), no way back to privileges,
 # death with the launcher; then exec ipykernel. argv: settings (JSON), then the kernel's command.
-SHIM = """import ctypes, json, os, resource, sys
+SHIM = """import ctypes, json, os, sys
 settings = json.loads(sys.argv[1])
-for name, value in settings["rlimits"]:
-    resource.setrlimit(getattr(resource, name), (value, value))
+try:
+    import resource
+except ImportError:  # Windows: no rlimits
+    resource = None
+for name, value in settings["rlimits"] if resource else ():
+    if hasattr(resource, name):
+        resource.setrlimit(getattr(resource, name), (value, value))
 try:
     with open("/proc/self/oom_score_adj", "w") as f:
         f.write("1000")
@@ -103,7 +103,10 @@ if sys.platform.startswith("linux"):
     libc.prctl(1, 9, 0, 0, 0)
     if libc.prctl(38, 1, 0, 0, 0) != 0:
         sys.exit("could not set no_new_privs")
-os.execv(sys.argv[2], sys.argv[2:])
+if os.name == "posix":
+    os.execv(sys.argv[2], sys.argv[2:])
+import subprocess
+sys.exit(subprocess.call(sys.argv[2:]))  # Windows has no exec that keeps the process
 """
 
 
@@ -171,10 +174,6 @@ def write_run(folder: Path, course: Path, level: isolation.Isolation, limits: Ke
     return run
 
 
-class _Stop(Exception):
-    """nbgrader asked the launcher to stop (SIGTERM): the kernel did not shut down in time."""
-
-
 def launch(argv: list[str], environ: dict[str, str]) -> int:
     """The kernel spec's command: run one kernel sandboxed (see the module's docstring).
 
@@ -184,7 +183,7 @@ def launch(argv: list[str], environ: dict[str, str]) -> int:
     connection, extra = Path(argv[1]), argv[2:]
     folder = Path.cwd().resolve()
     student = folder.parent.name if folder.parent.parent == run.course / "autograded" else folder.name
-    _die_with_nbgrader()
+    die_with_nbgrader(run.isolation)
     # The level first: should this launcher be killed outright, the level is still on record.
     record = {"student": student, "folder": str(folder), **run.isolation.describe(), "timed_out": False,
               "ended": "unknown: the launcher was killed before it could say (SIGKILL from nbgrader)"}
@@ -195,7 +194,7 @@ def launch(argv: list[str], environ: dict[str, str]) -> int:
         work, connection_file = _private_copy(run, folder, connection, private)
         command, cwd = kernel_command(run, folder, work, connection_file, private, extra)
         env = kernel_env(run, environ, private)
-        record.update(_supervise(command, cwd, env, run.limits.wall_s))
+        record.update(supervise(command, cwd, env, run.limits.wall_s, run.isolation))
         path.write_text(json.dumps(record, indent=1))
     finally:
         shutil.rmtree(private, ignore_errors=True)
@@ -203,19 +202,6 @@ def launch(argv: list[str], environ: dict[str, str]) -> int:
         print(f"make autograde: {student}: the notebook ran past its limit of {run.limits.wall_s:g} s; "
               "its kernel was killed", file=sys.stderr)
     return 0
-
-
-def _die_with_nbgrader() -> None:
-    """Make this launcher the subreaper of what the kernel orphans, and have it stop (SIGTERM:
-    kill the sandbox, sweep) when nbgrader dies without shutting the kernel down."""
-    try:
-        prctl_subreaper()
-        parent = os.getppid()
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-        if os.getppid() != parent:  # it died before the line above
-            os.kill(os.getpid(), signal.SIGTERM)
-    except (OSError, AttributeError):  # not Linux: the kernel's wall-clock limit still holds
-        pass
 
 
 def _private_copy(run: Run, folder: Path, connection: Path, private: Path) -> tuple[Path, Path]:
@@ -270,73 +256,3 @@ def kernel_env(run: Run, environ: dict[str, str], private: Path) -> dict[str, st
     if run.data_file is not None:
         env["HLCV_DATA_DIR"] = str(DATA_MOUNT if inside else run.data_file.parents[1])
     return env
-
-
-def _supervise(command: list[str], cwd: Path, env: dict[str, str], wall_s: float) -> dict:
-    """Run the kernel to its end or its limit, then kill what it left; a record of how it ended."""
-    started = time.monotonic()
-    process = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True)
-
-    def stop(signum, frame):
-        raise _Stop()
-
-    def interrupt(signum, frame):
-        kernel = _kernel_pid(process.pid)
-        if kernel is not None:
-            try:  # its group: the kernel, what it started in it, and (ignoring it) bubblewrap's pid 1
-                os.killpg(os.getpgid(kernel), signal.SIGINT)
-            except OSError:
-                pass
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, interrupt)
-    timed_out, ended = False, "ended"
-    try:
-        process.wait(timeout=wall_s)
-    except subprocess.TimeoutExpired:
-        timed_out, ended = True, f"killed at the notebook's limit of {wall_s:g} s"
-    except _Stop:
-        ended = "stopped by nbgrader (slow to shut down when asked)"
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the sweep below must finish
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        # What a kernel that ended by itself left running (a killed sandbox's own processes are not counted).
-        left_behind = len(_live_children()) if process.poll() is not None else 0
-        kill_group(process.pid)
-        process.wait()
-        sweep(process.pid)
-        signal.signal(signal.SIGTERM, previous)
-    return {"ended": ended, "timed_out": timed_out, "exit": process.returncode,
-            "wall_s": round(time.monotonic() - started, 1), "killed_left_behind": left_behind}
-
-
-
-
-def _kernel_pid(root: int) -> int | None:
-    """The kernel's pid on this side: the first process at or under `root` (bubblewrap, or the
-    kernel itself) that runs `python -m ipykernel_launcher` (not bubblewrap or the shim, whose
-    arguments hold that command), breadth first."""
-    queue = [root]
-    while queue:
-        pid = queue.pop(0)
-        try:
-            if Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[1:3] == [b"-m", b"ipykernel_launcher"]:
-                return pid
-            queue += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-        except (OSError, ValueError):
-            continue
-    return None
-
-
-def _live_children() -> list[int]:
-    """This launcher's children that are not zombies (a sandbox's processes that died with it
-    are re-parented here, dead)."""
-    live = []
-    for pid in children_of_self():
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue
-        if state != "Z":
-            live.append(pid)
-    return live
