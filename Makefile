@@ -100,7 +100,8 @@ clean: ## remove the virtual environment and reports (keeps data/)
 
 # ---- nbgrader and the student handout (autograder/channels/) ----
 COURSE ?= course
-.PHONY: release gradebook handout bench-nbgrader
+STUDENT ?=
+.PHONY: release autograde gradebook handout bench-nbgrader bench-autograde
 
 release: $(VENV)/.installed-instructor ## nbgrader release: fill $(COURSE)/source/ex2, run nbgrader generate_assignment
 	$(PY) -m autograder.channels.nbgrader source --course $(COURSE)
@@ -108,12 +109,21 @@ release: $(VENV)/.installed-instructor ## nbgrader release: fill $(COURSE)/sourc
 	cd $(COURSE) && PATH="$(abspath $(VENV))/bin:$$PATH" $(abspath $(PY)) -m nbgrader generate_assignment ex2 --force || \
 	  { echo "hint: run nbgrader from $(COURSE)/ (it reads nbgrader_config.py there); see the README's nbgrader section"; exit 1; }
 
-gradebook: $(VENV)/.installed-instructor ## after nbgrader autograde: write the sandbox's points into $(COURSE)/gradebook.db
+autograde: $(VENV)/.installed-instructor ## nbgrader autograde, every notebook's kernel sandboxed: make autograde [STUDENT=id]
+	$(PY) -m autograder.channels.nbgrader autograde --course $(COURSE) $(if $(STUDENT),--student $(STUDENT)) || \
+	  { echo "hint: see nbgrader's messages above; 'make release' first, submissions in $(COURSE)/submitted/<student>/ex2"; exit 1; }
+
+gradebook: $(VENV)/.installed-instructor ## after make autograde: write the sandbox's points into $(COURSE)/gradebook.db
+	@# The grader's files are checked first by a script of the standard library (never a bytecode cache).
+	$(PY) -I -B autograder/channels/nbgrader/manifest.py check --course $(COURSE)
 	$(PY) -m autograder.channels.nbgrader gradebook --course $(COURSE) || \
-	  { echo "hint: run 'cd $(COURSE) && nbgrader autograde ex2' first"; exit 1; }
+	  { echo "hint: run 'make autograde' first"; exit 1; }
 
 handout: $(VENV)/.installed-instructor ## build dist/ex2-handout.zip (student files, notebook, grader, Makefile; no solution)
 	$(PY) -m autograder.channels.handout
 
 bench-nbgrader: $(VENV)/.installed-instructor ## time nbgrader autograde + the gradebook writer against make grade; release size
 	$(PY) bench/nbgrader_speed.py
+
+bench-autograde: $(VENV)/.installed-instructor ## make autograde's sandboxed kernels against the bare nbgrader autograde (3 students)
+	$(PY) bench/autograde_sandbox.py

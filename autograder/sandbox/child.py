@@ -62,7 +62,7 @@ def main(workdir: Path) -> int:
             # run after the status was written, and leftover threads cannot keep the process alive.
             os._exit(code)
     status, timed_out = _wait(pid, float(request["wall_s"]))
-    left_behind = _sweep(pid)
+    left_behind = sweep(pid)
     record = {"exit": status, "timed_out": timed_out, "killed_left_behind": left_behind}
     (workdir / "supervisor.tmp").write_text(json.dumps(record), encoding="utf-8")
     os.replace(workdir / "supervisor.tmp", workdir / SUPERVISOR_FILE)
@@ -110,7 +110,7 @@ def _wait(pid: int, wall_s: float) -> tuple[int, bool]:
             time.sleep(min(left, 0.01))
 
 
-def _sweep(probe_pid: int) -> int:
+def sweep(probe_pid: int) -> int:
     """Kill every process left under this subreaper (they were re-parented here); returns how many."""
     killed = 0
     kill_group(probe_pid)

@@ -38,6 +38,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from ..paths import REPO_ROOT
 from . import features
@@ -188,12 +189,16 @@ def namespaces_problem(uid: int | None, gid: int | None) -> str | None:
     return None
 
 
-def bwrap_prefix(bwrap: str, work_root: Path, privileged: bool) -> list[str]:
+def bwrap_prefix(bwrap: str, work_root: Path, privileged: bool, binds: Sequence[tuple[str, Path, Path]] = (),
+                 chdir: Path = Path("/"), writable_tmp: bool = False) -> list[str]:
     """bubblewrap's arguments: a read-only system, the grader's child-side code, the work root.
 
     privileged (the grader is root): no user namespace; the sandbox keeps only the capabilities
     the supervisor needs to drop the probe process to the sandbox user and to kill what it leaves.
     Otherwise bubblewrap makes a user namespace and everything inside runs as the grader's user.
+    binds: more (option, source, target) mounts, option "--bind" or "--ro-bind" (the notebook
+    kernels of `make autograde`: channels/nbgrader/kernel_sandbox.py); chdir: where it starts;
+    writable_tmp: the sandbox's own /tmp (a tmpfs) is writable by every user in it (mode 1777).
     """
     if privileged:
         args = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
@@ -201,7 +206,8 @@ def bwrap_prefix(bwrap: str, work_root: Path, privileged: bool) -> list[str]:
                 "--cap-add", "CAP_KILL"]
     else:
         args = [bwrap, "--unshare-all"]
-    args += ["--die-with-parent", "--new-session", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    args += ["--die-with-parent", "--new-session", "--dev", "/dev", "--proc", "/proc",
+             *(["--perms", "1777"] if writable_tmp else []), "--tmpfs", "/tmp"]
     made: set[str] = {"/", "/dev", "/proc", "/tmp"}
     mounted: list[str] = []
 
@@ -234,7 +240,9 @@ def bwrap_prefix(bwrap: str, work_root: Path, privileged: bool) -> list[str]:
         args += [*parents_of(target), "--ro-bind", str(REPO_ROOT / package), target]
     if str(work_root) != "/":
         args += [*parents_of(str(work_root)), "--bind", str(work_root), str(work_root)]
-    return [*args, "--remount-ro", "/", "--chdir", "/"]
+    for option, source, target in binds:
+        args += [*parents_of(str(target)), option, str(source), str(target)]
+    return [*args, "--remount-ro", "/", "--chdir", str(chdir)]
 
 
 def _site_dirs(work_root: Path) -> list[str]:

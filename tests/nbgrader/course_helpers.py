@@ -22,9 +22,10 @@ from grading_helpers import REPO, SOLUTION
 VENV_BIN = Path(sys.executable).parent
 
 
-def run(args: list[str], cwd: Path, timeout: float = 600, check: bool = True) -> str:
-    """Run a command with the venv's bin/ first on PATH (nbgrader calls `alembic` from PATH)."""
-    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+def run(args: list[str], cwd: Path, timeout: float = 600, check: bool = True, env: dict | None = None) -> str:
+    """Run a command with the venv's bin/ first on PATH (nbgrader calls `alembic` from PATH);
+    `env`: variables to set on top of this process's environment."""
+    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}", **(env or {})}
     done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     output = done.stdout + done.stderr
     if check:
@@ -36,8 +37,8 @@ def nbgrader(course: Path, *args: str, timeout: float = 600, check: bool = True)
     return run([sys.executable, "-m", "nbgrader", *args], course, timeout, check)
 
 
-def channels(course: Path, *args: str) -> str:
-    return run([sys.executable, "-m", "autograder.channels.nbgrader", *args], REPO)
+def channels(course: Path, *args: str, check: bool = True, env: dict | None = None) -> str:
+    return run([sys.executable, "-m", "autograder.channels.nbgrader", *args], REPO, check=check, env=env)
 
 
 def new_course(root: Path) -> Path:

@@ -1,20 +1,6 @@
-"""Does a class's grade survive nbgrader for real? One temporary course, five submissions.
-
-The real commands run in order: generate_assignment (new_course), autograde, the gradebook
-writer (the sandbox grading step), generate_feedback, export. The gradebook is then read back
-with nbgrader's API. Each submission tests one thing:
-
-- solution: the instructor notebook (answers filled) with solution/*.py: every automatic point,
-  the CIFAR-10 trainings included (the only CIFAR grading of these tests; skipped without data).
-- skeleton: the release untouched: no automatic point, the answer cells unanswered.
-- buggy: solution/*.py with one backward-pass bug (the regulariser's gradient lacks its 2):
-  loses exactly Q2d's points (graded on the quick checks: the CIFAR trainings are left out).
-- looper: a notebook cell that never ends (it calls f, which loops forever in chain_rule.py):
-  nbgrader interrupts the cell, and only Q0 loses points (quick checks, as above).
-- tamperer: skeleton .py files and a notebook cell that replaces the test cells' grader in its
-  kernel: the kernel reports full marks, the gradebook gets none, every cell is flagged.
-- crasher: the same, but its fake grader prints more points than a cell is worth, which makes
-  nbgrader's autograde fail on the notebook: the writer still grades the submitted files.
+"""Does a class's grade survive nbgrader for real? The class of class_course.py (seven
+submissions, one `make autograde`, the gradebook writer, generate_feedback, export), read back
+with nbgrader's API; each test reads what one submission was made to show.
 """
 from __future__ import annotations
 
@@ -22,78 +8,16 @@ import csv
 import html
 import subprocess
 import sys
-import time
 
 import pytest
 
-import datasets
 from autograder.catalogue import all_checks
 from autograder.course import COURSE
-from autograder.channels.nbgrader.course import (ASSIGNMENT, NOTEBOOK, auto_points, cell_id_of,
-                                                 quick_check_ids)
-from autograder.channels.batch.task import GradeOptions
-from autograder.channels.nbgrader.gradebook import grade_students, submitted_students, summary, write_student
-from course_helpers import (channels, grades, html_text, nbgrader, new_course, release_notebook,
-                            solution_notebook, submit, trimmed)
-from grading_helpers import REPO, SOLUTION, STUDENT, copy_solution, mutate
-from mutants_table import GRAD_W1, GRAD_W2
-
-HAS_DATA = datasets.npz_path().is_file()  # HLCV_DATA_DIR or the repository's data/
-# nbgrader's per-cell limit in these tests (the course's is 180 s): the endless cell costs this
-# much; the longest other cell (the first test cell, which grades every quick check) takes ~15 s.
-LOOP_TIMEOUT_S = 30
-
-TAMPER = '''# A student cell that replaces the test cells' grader in this kernel.
-import autograder.channels.nbgrader.cell as cell
-from autograder.channels.nbgrader.course import auto_points
-FULL = auto_points()
-def grade_cell(question, folder=None):
-    print("PASS every check (so I say)")
-    return FULL[question]
-cell.grade_cell = grade_cell'''
-CRASH = TAMPER.replace("return FULL[question]", "return 1e6")
-STUDENTS = ("solution", "skeleton", "buggy", "looper", "tamperer", "crasher")
-
-
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    """The course after autograde, the writer, generate_feedback and export; {student: StudentGrade}."""
-    root = new_course(tmp_path_factory.mktemp("nbgrader") / "course")
-    work = tmp_path_factory.mktemp("submissions")
-    buggy = copy_solution(work / "buggy")
-    mutate(buggy, "two_layer_net.py", [(GRAD_W2, GRAD_W2.replace("(2.0 * reg)", "reg")),
-                                       (GRAD_W1, GRAD_W1.replace("(2.0 * reg)", "reg"))])
-    looper = copy_solution(work / "looper")
-    mutate(looper, "chain_rule.py", [("return float(np.dot(y, y))", "while True:  # never returns\n        pass")])
-    submit(root, "solution", trimmed(solution_notebook()), SOLUTION)
-    submit(root, "skeleton", release_notebook(root), STUDENT)
-    submit(root, "buggy", trimmed(release_notebook(root)), buggy)
-    submit(root, "looper", trimmed(release_notebook(root), {
-        cell_id_of("Q0"): "import numpy as np\nimport chain_rule\nchain_rule.f(np.ones(3))"}), looper)
-    submit(root, "tamperer", trimmed(release_notebook(root), {cell_id_of("Q0"): TAMPER}), STUDENT)
-    submit(root, "crasher", trimmed(release_notebook(root), {cell_id_of("Q0"): CRASH}), STUDENT)
-
-    # One run for every student, as a course would; the crasher makes it exit non-zero.
-    started = time.perf_counter()
-    crash_log = nbgrader(root, "autograde", ASSIGNMENT, f"--Execute.timeout={LOOP_TIMEOUT_S}", check=False)
-    print(f"\nautograde of {len(STUDENTS)} submissions: {time.perf_counter() - started:.0f} s")
-    kernel = {s: grades(root, s) for s in STUDENTS}
-
-    quick = quick_check_ids()
-    only = {"solution": None if HAS_DATA else quick, "buggy": quick, "looper": quick,
-            "skeleton": None, "tamperer": None, "crasher": None}  # skeletons: CIFAR checks skipped anyway
-    # The looper's endless f() hits each Q0 check's time limit: scaled down, as hang tests are.
-    options = {student: GradeOptions(only=",".join(selection or ()), time_scale=0.25 if student == "looper" else 1.0,
-                                     html=False) for student, selection in only.items()}
-    started = time.perf_counter()
-    reports = grade_students(root, ASSIGNMENT, options, jobs=2)  # the writer's grades, two at a time
-    written = {student: write_student(root, ASSIGNMENT, student, reports[student]) for student in only}
-    print(f"writer, {len(only)} students: {time.perf_counter() - started:.0f} s")
-    started = time.perf_counter()
-    nbgrader(root, "generate_feedback", ASSIGNMENT, "--force")
-    nbgrader(root, "export", "--to", "grades.csv")
-    print(f"generate_feedback + export: {time.perf_counter() - started:.0f} s")
-    return {"root": root, "written": written, "kernel": kernel, "crash_log": crash_log}
+from autograder.channels.nbgrader.course import ASSIGNMENT, NOTEBOOK, auto_points, cell_id_of, quick_check_ids
+from autograder.channels.nbgrader.gradebook import submitted_students, summary
+from class_course import HAS_DATA, STUDENTS
+from course_helpers import channels, grades, html_text
+from grading_helpers import REPO
 
 
 def quick_points() -> dict[str, float]:
@@ -216,7 +140,7 @@ def test_export_has_the_sandbox_totals(course):
 
 def test_a_notebook_that_breaks_autograde_still_gets_its_sandbox_grade(course):
     """When a cell's output makes nbgrader's autograde fail, are the submitted files still graded?"""
-    assert "partial credit cannot be greater than maximum points" in course["crash_log"], \
+    assert "partial credit cannot be greater than maximum points" in course["autograde_log"], \
         "the crasher no longer breaks autograde: the test lost its point"
     assert not (course["root"] / "autograded" / "crasher" / ASSIGNMENT).exists()
     assert all(score == 0 for score in auto_scores(course, "crasher").values())

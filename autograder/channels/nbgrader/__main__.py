@@ -1,4 +1,4 @@
-"""`python -m autograder.channels.nbgrader source|gradebook`: fill the course's source, write the gradebook.
+"""`python -m autograder.channels.nbgrader source|autograde|gradebook`: the course's release, sandboxed autograde, gradebook.
 
 Exit codes: 0 when the command did its work (flagged cells included); 3 when it could not run
 (a missing folder or gradebook).
@@ -9,6 +9,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from ...sandbox.isolation import REQUESTS
+from . import manifest
+from .kernel_sandbox import KernelLimits
+
 EXIT_OK, EXIT_FAILED = 0, 3
 
 
@@ -17,8 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     source = commands.add_parser("source", help="fill COURSE/source/ex2/ for `nbgrader generate_assignment`")
     source.add_argument("--course", type=Path, default=Path("course"), help="course folder (default: course)")
-    book = commands.add_parser("gradebook", help="after `nbgrader autograde`: grade every autograded "
-                               "submission in the sandbox and write its points into the gradebook")
+    book = commands.add_parser("gradebook", help="after `make autograde`: grade every submission's "
+                               ".py files in the sandbox and write its points into the gradebook")
     book.add_argument("--course", type=Path, default=Path("course"), help="course folder (default: course)")
     book.add_argument("--assignment", default="ex2", help="default: ex2")
     book.add_argument("--student", action="append", default=None,
@@ -29,31 +33,65 @@ def main(argv: list[str] | None = None) -> int:
                       "the CPUs and memory the cgroup grants (default: auto; ignored with --scheduler)")
     book.add_argument("--scheduler", default="", help="grade on an existing Dask cluster, e.g. tcp://host:8786 "
                       "(default: $DASK_SCHEDULER_ADDRESS, else an embedded cluster on this machine)")
+    auto = commands.add_parser("autograde", help="`nbgrader autograde` with every student's kernel sandboxed "
+                               "(what `make autograde` runs); arguments after `--` go to nbgrader")
+    auto.add_argument("--course", type=Path, default=Path("course"), help="course folder (default: course)")
+    auto.add_argument("--assignment", default="ex2", help="default: ex2")
+    auto.add_argument("--student", default=None, help="autograde only this student (default: every submitted one)")
+    auto.add_argument("--isolation", choices=REQUESTS, default="auto",
+                      help="the kernels' isolation level (default: auto, the strongest this machine allows)")
+    auto.add_argument("--notebook-timeout", type=float, default=KernelLimits.wall_s,
+                      help=f"seconds one notebook may run in all, its kernel is then killed (default: {KernelLimits.wall_s:g})")
+    auto.add_argument("nbgrader_args", nargs="*", help="more arguments for nbgrader autograde, after `--` "
+                      "(e.g. -- --force)")
     args = parser.parse_args(argv)
 
     if args.command == "source":
-        from ..handout.package import REPO, assemble
+        from ...paths import REPO_ROOT
+        from ..handout.package import assemble
         from .course import ASSIGNMENT, NOTEBOOK
         # The instructor's notebook (generate_assignment strips its answers) and student/'s skeletons.
-        folder = assemble(args.course / "source" / ASSIGNMENT, REPO / "solution" / f"{NOTEBOOK}.ipynb")
-        print(f"wrote {folder}: now run `nbgrader generate_assignment {ASSIGNMENT}` in {args.course}")
+        folder = assemble(args.course / "source" / ASSIGNMENT, REPO_ROOT / "solution" / f"{NOTEBOOK}.ipynb")
+        print(f"wrote {folder} and {manifest.write(args.course)} (the grader's files, checked by "
+              f"`make gradebook`): now run `nbgrader generate_assignment {ASSIGNMENT}` in {args.course}")
         return EXIT_OK
+    if args.command == "autograde":
+        return _autograde(args)
     return _gradebook(args)
 
 
+def _autograde(args) -> int:
+    import datasets
+    from .autograde import autograde
+    if not (args.course / "release" / args.assignment).is_dir():
+        print(f"error: {args.course / 'release' / args.assignment} does not exist: run `make release` first, "
+              "then collect the submissions into submitted/<student>/", file=sys.stderr)
+        return EXIT_FAILED
+    data = datasets.npz_path()
+    code = autograde(args.course.resolve(), args.assignment, args.student, args.isolation,
+                     KernelLimits(wall_s=args.notebook_timeout), data if data.is_file() else None,
+                     tuple(args.nbgrader_args))
+    return EXIT_OK if code == 0 else EXIT_FAILED
+
+
 def _gradebook(args) -> int:
+    if not (args.course / "gradebook.db").is_file():
+        print(f"error: {args.course / 'gradebook.db'} does not exist: run `make autograde` "
+              f"(nbgrader autograde {args.assignment}, sandboxed) first", file=sys.stderr)
+        return EXIT_FAILED
+    try:  # before the grader's modules are imported: they must be the released ones
+        manifest.verify(args.course)
+    except manifest.GraderChanged as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     from ...resources import auto_jobs
     from ..batch.cluster import ClusterUnavailable
     from ..batch.task import GradeOptions
     from .gradebook import grade_students, submitted_students, summary, write_student
-    if not (args.course / "gradebook.db").is_file():
-        print(f"error: {args.course / 'gradebook.db'} does not exist: run `nbgrader autograde "
-              f"{args.assignment}` in {args.course} first", file=sys.stderr)
-        return EXIT_FAILED
     students = args.student or submitted_students(args.course, args.assignment)
     if not students:
-        print(f"error: no folder {args.course}/autograded/*/{args.assignment}: run `nbgrader autograde "
-              f"{args.assignment}` first", file=sys.stderr)
+        print(f"error: no folder {args.course}/submitted/*/{args.assignment}: collect the submissions, "
+              "then run `make autograde`", file=sys.stderr)
         return EXIT_FAILED
     jobs = auto_jobs() if args.jobs == "auto" else max(1, int(args.jobs))
     try:

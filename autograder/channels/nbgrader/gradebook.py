@@ -2,13 +2,15 @@
 
 `nbgrader autograde` runs the student's notebook, and every cell the student wrote runs in the
 same kernel as the test cells before them, so a student cell can replace whatever a test cell
-calls. This writer therefore grades each `autograded/<student>/<assignment>/` folder outside any
-kernel, each student as one task on Dask (`grade_students`: the same tasks, embedded cluster or
---scheduler as `make grade-all`; only the submission's .py files travel, and a grader process runs
-them in the sandbox), and writes each question's points into nbgrader's gradebook as the test
-cell's `auto_score` (`write_student`, in this process: the gradebook is one sqlite file). A cell whose in-kernel score differs is flagged: it is printed, marked as needing
-manual grading (formgrader lists it), and its output in the autograded notebook (what
-`nbgrader generate_feedback` renders) is replaced by the sandbox's lines.
+calls. This writer therefore grades each submission outside any kernel, from the files no
+kernel could touch: the .py files of `submitted/<student>/<assignment>/` (the autograded copies
+were beside the kernel). Each student is one task on Dask (`grade_students`: the same tasks,
+embedded cluster or --scheduler as `make grade-all`; only the submission's .py files travel, and a
+grader process runs them in the sandbox); each question's points go into nbgrader's gradebook as
+the test cell's `auto_score` (`write_student`, in this process: the gradebook is one sqlite file).
+A cell whose in-kernel score differs is flagged: it is printed, marked as needing manual grading
+(formgrader lists it), and its output in the autograded notebook (what `nbgrader
+generate_feedback` renders) is replaced by the sandbox's lines.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from ...results import GradeReport, report_from_dict
 from ..batch import cluster
 from ..batch.task import GradeOptions
 from ..stage import EXPECTED, stage
+from .autograde import describe_kernel, kernel_records
 from .course import CIFAR_CHECKS, NOTEBOOK, auto_points, cell_id_of
 
 
@@ -49,6 +52,7 @@ class StudentGrade:
     student: str
     report: GradeReport
     cells: list[CellGrade] = field(default_factory=list)
+    kernel: dict | None = None  # the record of `make autograde`'s kernel (level, how it ended)
 
     @property
     def flags(self) -> list[CellGrade]:
@@ -56,16 +60,12 @@ class StudentGrade:
 
 
 def submission_folder(course: Path, assignment: str, student: str) -> Path:
-    """autograded/<student>/<assignment>/, or the submitted folder when autograde failed on the
-    notebook (nbgrader then removes the autograded folder; the .py files that count are the
-    submitted ones, which autograde never overwrites)."""
-    folder = course / "autograded" / student / assignment
-    if (folder / f"{NOTEBOOK}.ipynb").is_file():
-        return folder
+    """submitted/<student>/<assignment>/: the files that count, which no notebook kernel could
+    touch (the autograded copies sat in the kernel's folder; autograde never overwrites either)."""
     submitted = course / "submitted" / student / assignment
     if not submitted.is_dir():
-        raise FileNotFoundError(f"neither {folder / f'{NOTEBOOK}.ipynb'} nor {submitted} exists: run "
-                                f"`nbgrader autograde {assignment}` first")
+        raise FileNotFoundError(f"{submitted} does not exist: the gradebook writer grades the submitted "
+                                "files (the notebook's kernel could have changed the autograded copies)")
     return submitted
 
 
@@ -105,11 +105,14 @@ def write_student(course: Path, assignment: str, student: str, report: GradeRepo
     """
     folder = course / "autograded" / student / assignment
     notebook = folder / f"{NOTEBOOK}.ipynb"
+    for path in (notebook, folder / "results.json"):
+        if path.is_symlink():  # never write through a link a kernel could have planted
+            path.unlink()
     scores = report.question_scores()
     # What the kernel said: stored in the notebook by an earlier run of this writer (auto_score
     # then holds the sandbox's points), else nbgrader's auto_score; nothing when autograde failed.
     earlier = _kernel_scores(notebook) if notebook.is_file() else {}
-    graded = StudentGrade(student, report)
+    graded = StudentGrade(student, report, kernel=kernel_records(course).get(student))
     with Gradebook(db_url or f"sqlite:///{course / 'gradebook.db'}") as gb:
         for question, max_points in auto_points().items():
             sandbox = scores.get(question, (0.0, max_points))[0]
@@ -188,7 +191,7 @@ def submitted_students(course: Path, assignment: str) -> list[str]:
 def summary(graded: StudentGrade) -> str:
     """One line per question (kernel vs sandbox), flags marked, then the total."""
     lines = [f"{graded.student}: {graded.report.score:g}/{graded.report.max_score:g} automatic points "
-             f"({graded.report.execution_time_s:.1f} s)"]
+             f"({graded.report.execution_time_s:.1f} s)", f"  {describe_kernel(graded.kernel)}"]
     trained_here = {check_id.split(".")[0] for check_id in CIFAR_CHECKS}
     for c in graded.cells:
         kernel = "-" if c.kernel is None else f"{c.kernel:g}"
