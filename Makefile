@@ -12,7 +12,7 @@ TORCH_INDEX ?=
 OFFLINE_CIFAR := $(wildcard ../shared/data/cifar10-jpeg.tar.gz)
 
 .PHONY: help venv grade test test-fast student check-student data bench bench-isolation clean
-.PHONY: gradescope grade-all bench-container bench-grade-all similarity bench-similarity bench-portable
+.PHONY: bench-made-up gradescope grade-all bench-container bench-grade-all similarity bench-similarity bench-portable
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -88,6 +88,9 @@ bench-grade-all: $(VENV)/.installed-instructor ## a class of 8 on 1 vs 2 Dask wo
 
 bench-similarity: $(VENV)/.installed-instructor ## the similarity report of 500 generated submissions: seconds
 	$(PY) bench/similarity_speed.py
+
+bench-made-up: venv ## the points of each made-up submission (tests/made_up_table.py), per question [GRADER=checkout]
+	$(PY) bench/made_up_points.py $(if $(GRADER),--grader $(GRADER))
 
 bench-isolation: venv ## print the cost of isolating student code (a full grade with and without)
 	$(PY) bench/isolation_cost.py

@@ -1,7 +1,7 @@
 """The markers of the exercise's sources, read by the generator of student/ and by the grader.
 
-In solution/, each region between nbgrader's BEGIN SOLUTION and END SOLUTION marker lines (BEGIN
-and END below) is preceded by a comment whose first line is `# TODO(Qxx): what to compute`. The
+In solution/, each region between nbgrader's two solution marker lines (BEGIN and END below) is
+preceded by a comment whose first line is `# TODO(Qxx): what to compute`. The
 generator (assign.py) turns the region into `raise NotImplementedError(...)` under that comment;
 the grader finds the TODO a stub belongs to by the same comment (sandbox/student_code.py), and the
 similarity report names a student's code by its region (channels/similarity/extract.py).

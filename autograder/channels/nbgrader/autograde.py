@@ -79,7 +79,7 @@ def _nbgrader_env(kernels_path: Path, runtime: Path) -> dict[str, str]:
 
 def _keep_records(course: Path, records: Path) -> dict[str, dict]:
     """Merge this run's kernel records into the course's KERNELS_FILE; returns this run's."""
-    new = {p.stem: json.loads(p.read_text()) for p in sorted(records.glob("*.json"))}
+    new = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(records.glob("*.json"))}
     if new:
         kept = kernel_records(course)
         kept.update(new)
@@ -92,7 +92,7 @@ def kernel_records(course: Path) -> dict[str, dict]:
     path = course / KERNELS_FILE
     if not path.is_file():
         return {}
-    data = json.loads(path.read_text())
+    data = json.loads(path.read_text(encoding="utf-8"))
     return data if isinstance(data, dict) else {}
 
 

@@ -143,7 +143,7 @@ class Run:
 
     @classmethod
     def load(cls, folder: Path) -> "Run":
-        data = json.loads((folder / SETTINGS).read_text())
+        data = json.loads((folder / SETTINGS).read_text(encoding="utf-8"))
         fields = data["isolation"]
         level = isolation.Isolation(**{**fields, "notes": tuple(fields.get("notes", ()))})
         return cls(folder, Path(data["course"]), level, KernelLimits(**data["limits"]),
@@ -167,12 +167,12 @@ def write_run(folder: Path, course: Path, level: isolation.Isolation, limits: Ke
     # is read before `autograder` is imported (which pins the BLAS thread counts of its own process).
     boot = (f"import os, sys; env = dict(os.environ); sys.path.insert(0, {str(REPO_ROOT)!r}); "
             "from autograder.channels.nbgrader.kernel_sandbox import launch; sys.exit(launch(sys.argv[1:], env))")
-    (spec / "kernel.json").write_text(json.dumps({
+    write_json({
         "argv": [sys.executable, "-I", "-c", boot, str(folder), "{connection_file}"],
         "display_name": "Python 3 (sandboxed by make autograde)", "language": "python",
         # nbgrader's per-cell timeout interrupts with SIGINT to the launcher's process group; the
         # launcher passes it on to the kernel's (as a plain kernel gets it).
-        "interrupt_mode": "signal", "metadata": {"debugger": False}}, indent=1))
+        "interrupt_mode": "signal", "metadata": {"debugger": False}}, spec / "kernel.json", indent=1)
     return run
 
 

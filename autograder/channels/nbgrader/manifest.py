@@ -22,9 +22,11 @@ import shutil
 import sys
 from pathlib import Path
 
+from ...jsonfile import write_json
+from ...paths import REPO_ROOT as REPO  # the grader's tree (autograder/, datasets/)
+
 MANIFEST = "grader_manifest.json"        # in the course folder, written by `make release`
 PACKAGES = ("autograder", "datasets")    # the grader's own code, as the gradebook writer imports it
-from ...paths import REPO_ROOT as REPO  # the grader's tree (autograder/, datasets/)
 CACHE = "__pycache__"
 
 
@@ -55,13 +57,13 @@ def digests(root: Path = REPO) -> dict[str, str]:
 def write(course: Path, root: Path = REPO) -> Path:
     """Hash the grader's files into course/MANIFEST; returns its path."""
     path = course / MANIFEST
-    path.write_text(json.dumps({"files": digests(root)}, indent=1, sort_keys=True))
+    write_json({"files": dict(sorted(digests(root).items()))}, path, indent=1)
     return path
 
 
 def differences(course: Path, root: Path = REPO) -> list[str]:
     """One line per file that differs from the manifest ("changed: autograder/engine.py")."""
-    expected = json.loads((course / MANIFEST).read_text())["files"]
+    expected = json.loads((course / MANIFEST).read_text(encoding="utf-8"))["files"]
     actual = digests(root)
     lines = [f"changed: {p}" for p in sorted(expected) if p in actual and actual[p] != expected[p]]
     lines += [f"removed: {p}" for p in sorted(set(expected) - set(actual))]
