@@ -22,12 +22,12 @@ import shutil
 import sys
 from pathlib import Path
 
-from ...jsonfile import write_json
-from ...paths import REPO_ROOT as REPO  # the grader's tree (autograder/, datasets/)
-
 MANIFEST = "grader_manifest.json"        # in the course folder, written by `make release`
 PACKAGES = ("autograder", "datasets")    # the grader's own code, as the gradebook writer imports it
 CACHE = "__pycache__"
+# The grader's tree, found from this file: the script imports nothing of the package it checks
+# (not even autograder.paths), so it is its own root constant and its own JSON writer.
+REPO = Path(__file__).resolve().parents[3]
 
 
 class GraderChanged(RuntimeError):
@@ -57,7 +57,7 @@ def digests(root: Path = REPO) -> dict[str, str]:
 def write(course: Path, root: Path = REPO) -> Path:
     """Hash the grader's files into course/MANIFEST; returns its path."""
     path = course / MANIFEST
-    write_json({"files": dict(sorted(digests(root).items()))}, path, indent=1)
+    path.write_text(json.dumps({"files": digests(root)}, indent=1, sort_keys=True), encoding="utf-8")
     return path
 
 
