@@ -2,7 +2,8 @@
 
 Every row of the table (uniform or random probabilities, a constant, label-free or data-free loss,
 a made-up function with its own derivative, an ndarray subclass that agrees with everything,
-error rates in the histories, ...) is written into a copy of the solution and graded on the numpy
+error rates in the histories, ...) and the two correct files that loop in Python (LOOPED: they
+should lose Q1c only) is written into a copy of the solution and graded on the numpy
 net's quick questions (Q1a-Q3a) by `python -m autograder grade` in its own process. --grader ROOT
 grades with another checkout's grader (for example the commit before a change), so that the same
 files are scored before and after it: print both and compare. The made-up files come from this
@@ -21,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from made_up_table import MADE_UP  # noqa: E402
+from made_up_table import LOOPED, MADE_UP  # noqa: E402
 
 QUESTIONS = ("Q1a", "Q1b", "Q1c", "Q2d", "Q3a")
 NET = "two_layer_net.py"
@@ -56,7 +57,7 @@ def main() -> None:
     args = parser.parse_args()
     reference = (ROOT / "solution" / NET).read_text(encoding="utf-8")
     grads = toy_gradients()
-    rows = [("solution (for scale)", None)] + [(row.name, row) for row in MADE_UP]
+    rows = [("solution (for scale)", None)] + [(row.name, row) for row in MADE_UP + LOOPED]
     print(f"grader: {args.grader.resolve()}")
     print(f"| submission | {' | '.join(QUESTIONS)} | total |\n|---|{'---|' * (len(QUESTIONS) + 1)}")
     with tempfile.TemporaryDirectory(prefix="hlcv-made-up-") as tmp:

@@ -23,7 +23,9 @@ def role(process: psutil.Process) -> str:
     except psutil.Error:  # it, or its parent, ended while we looked
         return "gone"
     if "forkserver.py" in line:
-        kind = line.rsplit(" ", 1)[-1]
+        # forkserver.py KIND MODULE...: the kind ("numpy", "torch") follows the script's name.
+        words = line.split()
+        kind = next((words[i + 1] for i, w in enumerate(words[:-1]) if w.endswith("forkserver.py")), "?")
         # Under bubblewrap the server's parent is bwrap, whose own command line names forkserver.py.
         forked = "forkserver.py" in parent_line and parent_name != "bwrap"
         return f"probe children ({kind})" if forked else f"fork server ({kind})"

@@ -148,3 +148,43 @@ MADE_UP = [
     MadeUp("validation_history_of_error_rates", {HISTORIES: "error rate of predict(X_val)"},
            edits=[(VAL_ACC, VAL_ACC.replace("==", "!="))]),
 ]
+
+
+# Correct work with Python loops: the ReLU of the hidden layer, forward and backward, entry by
+# entry over the N x H activations; and the product a2 @ W2 as three nested loops.
+RELU_LOOPS = '''W1, b1 = self.params["W1"], self.params["b1"]
+W2, b2 = self.params["W2"], self.params["b2"]
+N, H = X.shape[0], W1.shape[1]
+pre = X @ W1 + b1
+hidden = np.zeros_like(pre)
+for n in range(N):
+    for h in range(H):
+        if pre[n, h] > 0:
+            hidden[n, h] = pre[n, h]
+scores = hidden @ W2 + b2
+exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+probs = exp / exp.sum(axis=1, keepdims=True)
+if y is None:
+    return probs
+loss = -np.log(probs[np.arange(N), y]).mean() + reg * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
+dscores = probs.copy()
+dscores[np.arange(N), y] -= 1
+dscores /= N
+grads = {"W2": hidden.T @ dscores + 2 * reg * W2, "b2": dscores.sum(axis=0)}
+dhidden = dscores @ W2.T
+for n in range(N):
+    for h in range(H):
+        if pre[n, h] <= 0:
+            dhidden[n, h] = 0.0
+grads["W1"] = X.T @ dhidden + 2 * reg * W1
+grads["b1"] = dhidden.sum(axis=0)
+return loss, grads
+'''
+TRIPLE_LOOP_PRODUCT = RELU_LOOPS.replace(
+    "scores = hidden @ W2 + b2\n",
+    "scores = np.zeros((N, W2.shape[1])) + b2\n"
+    "for n in range(N):\n    for h in range(H):\n        for c in range(W2.shape[1]):\n"
+    "            scores[n, c] += hidden[n, h] * W2[h, c]\n")
+# Correct files: each must lose Q1c (vectorisation) only (tests/test_made_up_work.py).
+LOOPED = [MadeUp("relu_loops_over_activations", {"Q1c": "not vectorised"}, RELU_LOOPS),
+          MadeUp("triple_loop_matrix_product", {"Q1c": "not vectorised"}, TRIPLE_LOOP_PRODUCT)]

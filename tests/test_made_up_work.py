@@ -17,7 +17,7 @@ from autograder.engine import grade
 from autograder.oracles import torch_oracle
 from autograder.reporters.text import full_text
 from grading_helpers import SOLUTION, copy_solution, describe, points, selected
-from made_up_table import LOSS_END, LOSS_START, MADE_UP, MadeUp
+from made_up_table import LOOPED, MADE_UP, MadeUp
 from mutants_table import FILE_QUESTIONS
 
 NET = "two_layer_net.py"
@@ -57,52 +57,11 @@ def test_the_audit_covers_every_question_that_pays_for_upstream_results():
     assert {"Q1b", "Q1c", "Q2d", "Q3a"} <= faked, faked
 
 
-# Correct work with Python loops: the ReLU of the hidden layer, forward and backward, entry by
-# entry over the N x H activations; and the product a2 @ W2 as three nested loops.
-RELU_LOOPS = '''W1, b1 = self.params["W1"], self.params["b1"]
-W2, b2 = self.params["W2"], self.params["b2"]
-N, H = X.shape[0], W1.shape[1]
-pre = X @ W1 + b1
-hidden = np.zeros_like(pre)
-for n in range(N):
-    for h in range(H):
-        if pre[n, h] > 0:
-            hidden[n, h] = pre[n, h]
-scores = hidden @ W2 + b2
-exp = np.exp(scores - scores.max(axis=1, keepdims=True))
-probs = exp / exp.sum(axis=1, keepdims=True)
-if y is None:
-    return probs
-loss = -np.log(probs[np.arange(N), y]).mean() + reg * (np.sum(W1 ** 2) + np.sum(W2 ** 2))
-dscores = probs.copy()
-dscores[np.arange(N), y] -= 1
-dscores /= N
-grads = {"W2": hidden.T @ dscores + 2 * reg * W2, "b2": dscores.sum(axis=0)}
-dhidden = dscores @ W2.T
-for n in range(N):
-    for h in range(H):
-        if pre[n, h] <= 0:
-            dhidden[n, h] = 0.0
-grads["W1"] = X.T @ dhidden + 2 * reg * W1
-grads["b1"] = dhidden.sum(axis=0)
-return loss, grads
-'''
-TRIPLE_LOOP_PRODUCT = RELU_LOOPS.replace(
-    "scores = hidden @ W2 + b2\n",
-    "scores = np.zeros((N, W2.shape[1])) + b2\n"
-    "for n in range(N):\n    for h in range(H):\n        for c in range(W2.shape[1]):\n"
-    "            scores[n, c] += hidden[n, h] * W2[h, c]\n")
-
-
-@pytest.mark.parametrize("body", [pytest.param(RELU_LOOPS, id="relu_loops_over_activations"),
-                                  pytest.param(TRIPLE_LOOP_PRODUCT, id="triple_loop_matrix_product")])
-def test_loops_over_activations_cost_vectorisation_only(tmp_path, body):
+@pytest.mark.parametrize("row", [pytest.param(r, id=r.name) for r in LOOPED])
+def test_loops_over_activations_cost_vectorisation_only(tmp_path, row):
     """Does a correct loss() with element-wise Python loops lose Q1c only, never Q2d's finite-difference rule?"""
     folder = copy_solution(tmp_path / "submission")
-    text = (SOLUTION / NET).read_text()
-    start, end = text.index(LOSS_START), text.index(LOSS_END) + len(LOSS_END)
-    indented = "".join(("        " + line) if line.strip() else line for line in body.splitlines(True))
-    (folder / NET).write_text(text[:start] + indented + text[end:])
+    (folder / NET).write_text(row.source((SOLUTION / NET).read_text(), _toy_gradients()))
     report = grade(folder, only=list(NUMPY_QUESTIONS))
     summary = describe(report)
     assert points(report, "Q1c")[0] == 0, summary
