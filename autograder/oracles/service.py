@@ -41,6 +41,12 @@ class OracleProcess:
         self._stderr = None   # the process's stderr, kept in a file for the error message
         self._ready = False
         self.versions: dict[str, str] = {}
+        # In a session of its own (POSIX), for a Jupyter kernel's test cells (channels/nbgrader/cell.py):
+        # at shutdown ipykernel signals the children in its process group and waits, with growing
+        # sleeps, until none is listed; the oracle process, killed but never reaped there, stayed
+        # listed, and the kernel outlived nbgrader's shutdown wait (2.5 s) and was terminated.
+        # Elsewhere it stays in the grader's group, which the channels kill as one.
+        self.own_session = False
 
     def start(self) -> None:
         """Start the process if none runs; it imports torch in the background while the grade goes on."""
@@ -57,7 +63,8 @@ class OracleProcess:
         # freed message buffers on its heap: ~70 MB more held after Q4b's scoring (the CPU build).
         env.setdefault("MALLOC_MMAP_THRESHOLD_", str(128 * 1024))
         self._process = subprocess.Popen([sys.executable, "-I", str(SERVER)], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=self._stderr, env=env, cwd="/")
+                                         stdout=subprocess.PIPE, stderr=self._stderr, env=env, cwd="/",
+                                         start_new_session=self.own_session and os.name == "posix")
         self._ready = False
 
     def call(self, function: str, **arguments: Any) -> Any:
@@ -115,6 +122,11 @@ class OracleProcess:
             self._stderr = None
         self._ready = False
 
+    def kill(self) -> None:
+        """End the process at once."""
+        with self._lock:
+            self._discard()
+
     def close(self) -> None:
         """End the process (closing its stdin ends its loop)."""
         with self._lock:
@@ -128,4 +140,6 @@ class OracleProcess:
 
 
 ORACLE = OracleProcess()   # the grading process's one oracle process
-atexit.register(ORACLE.close)
+# Killed at exit, not closed: it holds nothing to save, and a close waits until it has finished
+# importing torch and reads the end of its input, which can take seconds.
+atexit.register(ORACLE.kill)

@@ -162,6 +162,14 @@ def test_each_kernels_level_is_recorded_and_shown(course):
     assert f"student kernels run at the isolation level {strongest!r}" in log, log[-3000:]
 
 
+def test_kernels_whose_test_cells_graded_shut_down_when_asked(course):
+    """Does a kernel whose test cells ran the grader (and its oracle process) end when nbgrader asks,
+    rather than outlive nbgrader's shutdown wait and be terminated (a few seconds per student)?"""
+    records = kernel_records(course["root"])
+    for student in ("solution", "buggy", "skeleton"):
+        assert records[student]["ended"] == "ended", (student, records[student])
+
+
 @pytest.fixture(scope="module")
 def hanger(course):
     """`make autograde STUDENT=hanger` on a notebook with a cell that outlasts the notebook's limit."""

@@ -22,6 +22,7 @@ import warnings
 from pathlib import Path
 
 from ...engine import GradeConfig, grade
+from ...oracles.service import ORACLE
 from ...reporters import terminal
 from ...results import GradeReport
 from .course import CIFAR_CHECKS, SUBMISSION_FILES, check_ids, quick_check_ids
@@ -65,6 +66,7 @@ def grade_cell(question: str, folder: str | os.PathLike | None = None) -> float:
 def _grade(folder: Path, only: list[str]) -> GradeReport:
     # Anything on stderr makes nbgrader score the cell 0, whatever it returns: a warning raised
     # while grading belongs in the cell's text, not on stderr.
+    ORACLE.own_session = True  # so that the kernel shuts down when nbgrader asks (see OracleProcess)
     with warnings.catch_warnings(), contextlib.redirect_stderr(sys.stdout), _torch_state_kept():
         warnings.simplefilter("ignore")
         return grade(folder, only=only, config=GradeConfig())
