@@ -24,7 +24,7 @@ from . import features
 
 TOKEN_VAR = "HLCV_PROBE_TOKEN"
 KILL_ROUNDS = 50  # a fork bomb refills the tree while it is being killed: look again, up to this
-SETTLE_S = 0.05   # the second look after a sweep that killed something
+SETTLE_S = 0.05   # the second look after a sweep that found nothing more
 
 
 class ProcessTree:
@@ -79,9 +79,11 @@ class ProcessTree:
         for _ in range(KILL_ROUNDS):
             alive = self.everything()
             if not alive:
-                # Nothing left, or a process between fork and exec that could not be read yet:
-                # when this probe left anything behind, look once more a moment later.
-                if killed == 0 or settled:
+                # Nothing left, or a process in the middle of its exec, whose environment (the
+                # token) reads empty for that moment: look once more a moment later, also when
+                # nothing was found (a double fork's middle process may have exited already, and
+                # then the grandchild is found by its token alone).
+                if settled:
                     break
                 settled = True
                 time.sleep(SETTLE_S)
