@@ -22,19 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from made_up_table import LOOPED, MADE_UP  # noqa: E402
+from made_up_table import LOOPED, MADE_UP, toy_gradients  # noqa: E402
 
 QUESTIONS = ("Q1a", "Q1b", "Q1c", "Q2d", "Q3a")
 NET = "two_layer_net.py"
-
-
-def toy_gradients() -> str:
-    """The toy net's true gradients at reg 0.05 (Q2d's toy case) as a Python literal."""
-    from autograder.checks.cases import toy_case
-    from autograder.oracles import torch_oracle
-    case = toy_case()
-    grads = torch_oracle.two_layer_net(case.params, case.X, case.y, 0.05)["grads"]
-    return repr({name: value.tolist() for name, value in grads.items()})
 
 
 def points_by_question(grader: Path, folder: Path) -> dict[str, float]:

@@ -53,6 +53,15 @@ LOSS_END = "        return loss, grads\n"
 TOY_GRADS = "TOY_GRADS"  # replaced by the toy net's true gradients (reg 0.05) when the file is built
 
 
+def toy_gradients() -> str:
+    """The toy net's true gradients at reg 0.05 (Q2d's toy case) as a Python literal, for TOY_GRADS."""
+    from autograder.checks.cases import toy_case
+    from autograder.oracles import torch_oracle
+    case = toy_case()
+    grads = torch_oracle.two_layer_net(case.params, case.X, case.y, 0.05)["grads"]
+    return repr({name: value.tolist() for name, value in grads.items()})
+
+
 @dataclass(frozen=True)
 class MadeUp:
     name: str

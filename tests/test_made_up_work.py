@@ -12,28 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from autograder.checks.cases import toy_case
 from autograder.engine import grade
-from autograder.oracles import torch_oracle
 from autograder.reporters.text import full_text
 from grading_helpers import SOLUTION, copy_solution, describe, points, selected
-from made_up_table import LOOPED, MADE_UP, MadeUp
+from made_up_table import LOOPED, MADE_UP, MadeUp, toy_gradients
 from mutants_table import FILE_QUESTIONS
 
 NET = "two_layer_net.py"
 NUMPY_QUESTIONS = FILE_QUESTIONS[NET]  # two_layer_net.py's questions (course.py)
 
 
-def _toy_gradients() -> str:
-    """The toy net's true gradients at reg 0.05 (Q2d's toy case) as a Python literal."""
-    case = toy_case()
-    grads = torch_oracle.two_layer_net(case.params, case.X, case.y, 0.05)["grads"]
-    return repr({name: value.tolist() for name, value in grads.items()})
-
-
 def _submission(folder: Path, row: MadeUp) -> Path:
     copy_solution(folder)
-    (folder / NET).write_text(row.source((SOLUTION / NET).read_text(), _toy_gradients()))
+    (folder / NET).write_text(row.source((SOLUTION / NET).read_text(), toy_gradients()))
     return folder
 
 
@@ -61,7 +52,7 @@ def test_the_audit_covers_every_question_that_pays_for_upstream_results():
 def test_loops_over_activations_cost_vectorisation_only(tmp_path, row):
     """Does a correct loss() with element-wise Python loops lose Q1c only, never Q2d's finite-difference rule?"""
     folder = copy_solution(tmp_path / "submission")
-    (folder / NET).write_text(row.source((SOLUTION / NET).read_text(), _toy_gradients()))
+    (folder / NET).write_text(row.source((SOLUTION / NET).read_text(), toy_gradients()))
     report = grade(folder, only=list(NUMPY_QUESTIONS))
     summary = describe(report)
     assert points(report, "Q1c")[0] == 0, summary

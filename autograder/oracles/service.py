@@ -127,17 +127,6 @@ class OracleProcess:
         with self._lock:
             self._discard()
 
-    def close(self) -> None:
-        """End the process (closing its stdin ends its loop)."""
-        with self._lock:
-            if self._process is not None:
-                try:
-                    self._process.stdin.close()
-                    self._process.wait(timeout=5)
-                except (OSError, subprocess.TimeoutExpired):
-                    pass
-            self._discard()
-
 
 ORACLE = OracleProcess()   # the grading process's one oracle process
 # Killed at exit, not closed: it holds nothing to save, and a close waits until it has finished
